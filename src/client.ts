@@ -1,0 +1,161 @@
+import mitt, { type Emitter } from 'mitt';
+import { resolveConfig, type OnboardingClientConfig, type ResolvedConfig } from './config.js';
+import { OnboardingError } from './errors.js';
+import type { OnboardingEvents, OnboardingEventType, OnboardingWildcardHandler, Unsubscribe } from './events.js';
+import { createLog, type Log } from './internal/logger.js';
+import type { CreateSessionBody } from './protocol.js';
+import { responseSchemas } from './schemas.js';
+import { OnboardingSession, type SessionContext } from './session.js';
+import type { SkillDefinition, StepSchemas, UntypedSteps } from './skill.js';
+import { SessionStore } from './storage.js';
+import { apiUrl, post, toOnboardingError } from './transport.js';
+
+/** Options of `startSession`. */
+export interface StartSessionOptions<S extends string | SkillDefinition<any>> {
+  /** A catalog skill name (untyped steps) or a skill from `defineSkill` (typed steps). */
+  skill: S;
+  /** Opaque id of your end-user; required by the production API. */
+  tenantUserId?: string;
+  /** Aborts the call; rejects with `aborted`. */
+  signal?: AbortSignal;
+}
+
+/** The steps type a `startSession` skill argument yields. */
+export type StepsOf<S> = S extends SkillDefinition<infer Steps> ? Steps : UntypedSteps;
+
+/**
+ * Entry point of the SDK: holds the configuration and the event emitter, and
+ * creates or resumes sessions. Safe to construct during SSR: it touches no
+ * browser global until a call needs one.
+ */
+export class OnboardingClient {
+  readonly #config: ResolvedConfig;
+  readonly #emitter: Emitter<OnboardingEvents> = mitt<OnboardingEvents>();
+  readonly #log: Log;
+  readonly #store: SessionStore;
+  readonly #context: SessionContext;
+  // The live session, so a second resume returns it instead of a twin racing on one nonce.
+  #active: OnboardingSession<any> | undefined;
+
+  /** Throws `OnboardingError` (`invalid_config`) for a missing field, a non-https remote `baseUrl` or a `clientSecret`. */
+  constructor(config: OnboardingClientConfig) {
+    this.#config = resolveConfig(config);
+    this.#log = createLog(this.#config.logger, () => [this.#config.clientAppKey]);
+    this.#store = new SessionStore(this.#config.storage, this.#config.storageKey, this.#log);
+    const { baseUrl, fetch, now, retry } = this.#config;
+    this.#context = {
+      config: this.#config,
+      transport: { baseUrl, fetch, now, retry, log: this.#log },
+      store: this.#store,
+      log: this.#log,
+      emit: (type, payload) => this.#emitter.emit(type, payload),
+      onEnded: (session) => {
+        if (this.#active === session) this.#active = undefined;
+      },
+    };
+  }
+
+  /**
+   * Subscribes to an event (or `'*'` for all, called with the type and payload).
+   * Returns the function that unsubscribes. A throwing handler never breaks a flow.
+   */
+  on<K extends OnboardingEventType>(type: K, handler: (payload: OnboardingEvents[K]) => void): Unsubscribe;
+  on(type: '*', handler: OnboardingWildcardHandler): Unsubscribe;
+  on(type: OnboardingEventType | '*', handler: (...args: any[]) => void): Unsubscribe {
+    const safe = (...args: unknown[]) => {
+      try {
+        handler(...args);
+      } catch (error) {
+        // A listener's bug must not lose the user's step or temp token; surface it like the platform does.
+        this.#log('an event handler threw', { type: String(type) });
+        (globalThis as { reportError?: (e: unknown) => void }).reportError?.(error);
+      }
+    };
+    this.#emitter.on(type as any, safe as any);
+    return () => this.#emitter.off(type as any, safe as any);
+  }
+
+  /** Creates a session on the server; its nonce chain starts here. */
+  async startSession<S extends string | SkillDefinition<any>>(options: StartSessionOptions<S>): Promise<OnboardingSession<StepsOf<S>>> {
+    const transport = { ...this.#context.transport, secrets: () => [this.#config.clientAppKey] };
+    const signal = options?.signal;
+    try {
+      const skill = options?.skill;
+      const definition = typeof skill === 'object' && skill !== null ? (skill as SkillDefinition) : undefined;
+      const name = definition ? definition.name : skill;
+      if (typeof name !== 'string' || name.trim() === '') {
+        throw new OnboardingError('validation_error', '`skill` must be a catalog skill name or a skill from defineSkill().');
+      }
+      const { tenantUserId } = options;
+      if (tenantUserId !== undefined && (typeof tenantUserId !== 'string' || tenantUserId === '')) {
+        throw new OnboardingError('validation_error', '`tenantUserId` must be a non-empty string when given.');
+      }
+      const body: CreateSessionBody = {
+        client_id: this.#config.clientId,
+        client_app_key: this.#config.clientAppKey,
+        skill: name,
+        ...(tenantUserId !== undefined && { tenant_user_id: tenantUserId }),
+      };
+      const url = apiUrl(this.#config.baseUrl, 'sessions');
+      const res = await post(transport, 'Creating a session', url, () => ({ json: body }), responseSchemas().session, {
+        signal,
+        timeoutMs: this.#config.timeoutMs,
+      });
+      this.#active?.dispose();
+      const session = new OnboardingSession<StepsOf<S>>(this.#context, {
+        id: res.session_id,
+        skill: name,
+        definition,
+        nonce: res.nonce,
+        nonceIssuedAt: this.#config.now(),
+      });
+      this.#active = session;
+      this.#emitter.emit('session:created', { sessionId: session.id, skill: name });
+      return session;
+    } catch (raw) {
+      const error = toOnboardingError(raw, 'Creating a session', transport, signal);
+      this.#emitter.emit('error', { sessionId: undefined, operation: 'startSession', error });
+      throw error;
+    }
+  }
+
+  /**
+   * Restores the session kept in `storage` (after a reload or the user's return
+   * from a bank's page), or resolves `null` when there is none, it belongs to
+   * another client, it is corrupt, or its nonce has expired. Pass the same skill
+   * definition to get typed steps back.
+   */
+  async resumeSession<S extends string | SkillDefinition<any> = string>(
+    options: { skill?: S } = {},
+  ): Promise<OnboardingSession<StepsOf<S>> | null> {
+    if (this.#active?.status === 'active') return this.#active;
+    const record = this.#store.load(this.#config.baseUrl, this.#config.clientId);
+    if (!record) return null;
+    if (this.#config.now() >= record.nonceIssuedAt + this.#config.nonceTtlMs) {
+      this.#log('storage: the stored session expired', { sessionId: record.sessionId });
+      this.#store.clear();
+      this.#emitter.emit('session:expired', { sessionId: record.sessionId });
+      return null;
+    }
+    const given = options.skill;
+    const definition = typeof given === 'object' && given !== null ? (given as SkillDefinition) : undefined;
+    if (definition && definition.name !== record.skill) return null;
+    const session = new OnboardingSession<StepsOf<S>>(this.#context, {
+      id: record.sessionId,
+      skill: record.skill,
+      definition,
+      nonce: record.nonce,
+      nonceIssuedAt: record.nonceIssuedAt,
+      lastStepId: record.lastStepId,
+      completedSteps: record.completedSteps,
+    });
+    this.#active = session;
+    this.#emitter.emit('session:resumed', {
+      sessionId: session.id,
+      skill: session.skill,
+      stepsCompleted: record.completedSteps.length,
+    });
+    return session;
+  }
+}
+

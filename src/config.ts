@@ -1,0 +1,178 @@
+import { OnboardingError } from './errors.js';
+import type { OnboardingLogger } from './internal/logger.js';
+import { NONCE_TTL_MS } from './protocol.js';
+
+/** What `onTempToken` is told besides the token itself. */
+export interface HandoffInfo {
+  /** The completed session's id. */
+  readonly sessionId: string;
+  /** The skill the session ran. */
+  readonly skill: string;
+  /** The id of the step that returned the temp token. */
+  readonly stepId: string;
+}
+
+/**
+ * Where the SDK may keep a session's resumable state (e.g. `sessionStorage`).
+ * Only `getItem`/`setItem`/`removeItem` are used, so any adapter works.
+ */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** Bounded, transparent retry of answers that say the request was *not* processed. */
+export interface RetryOptions {
+  /** Extra attempts after the first for `429`/`503` with `Retry-After`. Default 2; 0 disables. */
+  limit?: number;
+  /** Longest single wait honoured; a longer `Retry-After` is not waited for but reported on the error. Default 10 000 ms. */
+  maxRetryAfterMs?: number;
+}
+
+/** Options of {@link OnboardingClient}. */
+export interface OnboardingClientConfig {
+  /** API base, e.g. `https://api.example.com/v1`. Must be https, except for localhost/127.0.0.1/[::1]. */
+  baseUrl: string;
+  /** The tenant application's client id. */
+  clientId: string;
+  /** The front-end-safe app key. Never logged, emitted or stored by the SDK. */
+  clientAppKey: string;
+  /**
+   * Receives the temp token when the last step completes: post it to your own
+   * backend, which exchanges it with its client secret. Called exactly once per
+   * completion; if it throws, the token is kept in memory and
+   * `session.retryHandoff()` calls it again.
+   */
+  onTempToken: (tempToken: string, info: HandoffInfo) => void | Promise<void>;
+  /** Per-request timeout for JSON calls, in ms. Default 30 000. */
+  timeoutMs?: number;
+  /** Per-request timeout for uploads, which can take minutes on a phone. Default 300 000. */
+  uploadTimeoutMs?: number;
+  /** Retry of `429`/`503` answers carrying `Retry-After`. */
+  retry?: RetryOptions;
+  /**
+   * Opt-in persistence (e.g. `sessionStorage`) so a session survives a reload or
+   * a bank redirect; see `client.resumeSession()`. Holds the session id, skill,
+   * current nonce and progress — never the app key or the temp token.
+   */
+  storage?: StorageLike;
+  /** Key under which `storage` keeps the session. Default `onboarding-sdk:<clientId>`. */
+  storageKey?: string;
+  /** Lifetime of a nonce after it was issued. Default 30 minutes (the API's). */
+  nonceTtlMs?: number;
+  /** How long before expiry `nonce:expiring` fires. Default 5 minutes. */
+  nonceWarningMs?: number;
+  /** Clock in ms since the epoch; injectable for tests. Default `Date.now`. */
+  now?: () => number;
+  /** `fetch` to use; injectable for tests and custom runtimes. Default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /**
+   * How uploads are sent. `'auto'` (default) uses `XMLHttpRequest` where it
+   * exists, because only it reports real upload progress over HTTP/1.1, and
+   * `fetch` elsewhere (Node, workers).
+   */
+  uploadTransport?: 'auto' | 'xhr' | 'fetch';
+  /** Optional debug logger; every line is redacted of the app key, nonces and temp tokens. */
+  logger?: OnboardingLogger;
+}
+
+/** The config after defaults, as the rest of the SDK sees it. */
+export interface ResolvedConfig extends Required<Omit<OnboardingClientConfig, 'storage' | 'logger' | 'retry'>> {
+  storage: StorageLike | undefined;
+  logger: OnboardingLogger | undefined;
+  retry: Required<RetryOptions>;
+}
+
+const DEFAULTS = {
+  timeoutMs: 30_000,
+  uploadTimeoutMs: 300_000,
+  nonceTtlMs: NONCE_TTL_MS,
+  nonceWarningMs: 5 * 60_000,
+  uploadTransport: 'auto',
+  retry: { limit: 2, maxRetryAfterMs: 10_000 },
+} as const;
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function invalid(message: string): never {
+  throw new OnboardingError('invalid_config', message);
+}
+
+function requireString(config: Record<string, unknown>, key: string): string {
+  const value = config[key];
+  if (typeof value !== 'string' || value.trim() === '') invalid(`\`${key}\` is required and must be a non-empty string.`);
+  return value;
+}
+
+function optionalPositive(config: Record<string, unknown>, key: string, fallback: number, allowZero = false): number {
+  const value = config[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    invalid(`\`${key}\` must be a ${allowZero ? 'non-negative' : 'positive'} finite number.`);
+  }
+  return value;
+}
+
+/** Checks a base URL and returns it without a trailing slash. Exported for the server helper. */
+export function resolveBaseUrl(value: unknown): string {
+  if (typeof value !== 'string' || value === '') invalid('`baseUrl` is required.');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    invalid('`baseUrl` must be an absolute URL.');
+  }
+  // Plain http would expose the app key and nonces on the wire; only a dev machine may use it.
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
+  if (!secure) invalid('`baseUrl` must use https (http is allowed only for localhost, 127.0.0.1 and [::1]).');
+  if (url.search || url.hash) invalid('`baseUrl` must not carry a query or a fragment.');
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Validates the constructor's input and merges the defaults once. */
+export function resolveConfig(input: OnboardingClientConfig): ResolvedConfig {
+  if (typeof input !== 'object' || input === null) invalid('The client needs a config object.');
+  const raw = input as unknown as Record<string, unknown>;
+  // A client secret in a browser is a leak waiting to happen: refuse it outright, and never echo it.
+  if ('clientSecret' in raw || 'client_secret' in raw) {
+    invalid('`clientSecret` must never be given to the browser SDK; exchange the temp token on your backend (onboarding-sdk/server).');
+  }
+  const baseUrl = resolveBaseUrl(raw.baseUrl);
+  const clientId = requireString(raw, 'clientId');
+  const clientAppKey = requireString(raw, 'clientAppKey');
+  if (typeof input.onTempToken !== 'function') invalid('`onTempToken` is required: it receives the temp token to post to your backend.');
+  const storage = input.storage;
+  if (
+    storage !== undefined &&
+    (typeof storage?.getItem !== 'function' || typeof storage.setItem !== 'function' || typeof storage.removeItem !== 'function')
+  ) {
+    invalid('`storage` must provide getItem, setItem and removeItem.');
+  }
+  const uploadTransport = input.uploadTransport ?? DEFAULTS.uploadTransport;
+  if (!['auto', 'xhr', 'fetch'].includes(uploadTransport)) invalid("`uploadTransport` must be 'auto', 'xhr' or 'fetch'.");
+  const fetchImpl = input.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== 'function') invalid('No `fetch` is available; pass one in the `fetch` option.');
+  const retry = input.retry ?? {};
+  return {
+    baseUrl,
+    clientId,
+    clientAppKey,
+    onTempToken: input.onTempToken,
+    timeoutMs: optionalPositive(raw, 'timeoutMs', DEFAULTS.timeoutMs),
+    uploadTimeoutMs: optionalPositive(raw, 'uploadTimeoutMs', DEFAULTS.uploadTimeoutMs),
+    nonceTtlMs: optionalPositive(raw, 'nonceTtlMs', DEFAULTS.nonceTtlMs),
+    nonceWarningMs: optionalPositive(raw, 'nonceWarningMs', DEFAULTS.nonceWarningMs, true),
+    retry: {
+      limit: optionalPositive(retry as Record<string, unknown>, 'limit', DEFAULTS.retry.limit, true),
+      maxRetryAfterMs: optionalPositive(retry as Record<string, unknown>, 'maxRetryAfterMs', DEFAULTS.retry.maxRetryAfterMs, true),
+    },
+    storage,
+    storageKey: input.storageKey ?? `onboarding-sdk:${clientId}`,
+    now: input.now ?? (() => Date.now()),
+    // Bound late so test tools that patch globalThis.fetch after construction still intercept.
+    fetch: input.fetch ?? ((...args) => globalThis.fetch(...args)),
+    uploadTransport,
+    logger: input.logger,
+  };
+}

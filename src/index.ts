@@ -1,0 +1,36 @@
+// The main entry: browser-safe, side-effect free. The testing kit
+// (onboarding-sdk/testing) and the backend helper (onboarding-sdk/server) are
+// separate entries so msw and secret-handling code never reach a browser bundle.
+export { OnboardingClient } from './client.js';
+export type { StartSessionOptions, StepsOf } from './client.js';
+export { OnboardingSession } from './session.js';
+export type {
+  OnboardingSessionStatus,
+  StepResult,
+  SubmitStepOptions,
+  UploadOptions,
+  UploadResult,
+} from './session.js';
+export { OnboardingError, isOnboardingError } from './errors.js';
+export type { OnboardingErrorCode, OnboardingErrorOptions, OnboardingValidationIssue } from './errors.js';
+export type { HandoffInfo, OnboardingClientConfig, RetryOptions, StorageLike } from './config.js';
+export type {
+  OnboardingEvents,
+  OnboardingEventType,
+  OnboardingOperation,
+  OnboardingWildcardHandler,
+  Unsubscribe,
+} from './events.js';
+export type { OnboardingLogger } from './internal/logger.js';
+export type { UploadProgress } from './upload.js';
+export { defineSkill } from './skill.js';
+export type {
+  SchemaInput,
+  SkillDefinition,
+  SkillOptions,
+  StandardResult,
+  StandardSchemaV1,
+  StepSchemas,
+  UntypedSteps,
+  UploadRules,
+} from './skill.js';

@@ -1,0 +1,453 @@
+import type { HandoffInfo, ResolvedConfig } from './config.js';
+import { OnboardingError } from './errors.js';
+import type { OnboardingEvents, OnboardingOperation } from './events.js';
+import type { Log } from './internal/logger.js';
+import { redact } from './internal/redact.js';
+import type { SubmitStepBody } from './protocol.js';
+import { responseSchemas } from './schemas.js';
+import type { SchemaInput, SkillDefinition, StepSchemas, UntypedSteps } from './skill.js';
+import { checkFile, validateStepData } from './validate.js';
+import type { SessionStore } from './storage.js';
+import { apiUrl, post, toOnboardingError, type TransportContext } from './transport.js';
+import { createXhrFetch, hasXhr, toNamedFile, type UploadProgress } from './upload.js';
+
+/** Where a session stands. */
+export type OnboardingSessionStatus = 'active' | 'completed' | 'expired' | 'failed';
+
+/** Per-call options of `submitStep`. */
+export interface SubmitStepOptions {
+  /** Aborts the call; rejects with `aborted`. */
+  signal?: AbortSignal;
+}
+
+/** What `submitStep` resolves with. */
+export interface StepResult {
+  /** The server's id of this step; uploads for it go to this id. */
+  stepId: string;
+  /** The API's status string, e.g. `SESSION_IN_PROGRESS`. */
+  status: string;
+  /** Step-specific data from the server, untouched (e.g. `redirect_url` for a bank step). */
+  data: Record<string, unknown>;
+  /** True on the step that returned the temp token. */
+  completed: boolean;
+  /** On the completing step: whether `onTempToken` succeeded (otherwise call `retryHandoff()`). */
+  handedOff: boolean;
+}
+
+/** Options of `upload`. */
+export interface UploadOptions {
+  /** The step the file belongs to. Default: the last submitted step. */
+  stepId?: string;
+  /** File name to send. Default: the File's own name, or `upload`. */
+  fileName?: string;
+  /** Reports bytes sent (real progress in browsers; a final report elsewhere). */
+  onProgress?: (progress: UploadProgress) => void;
+  /** Aborts the upload and stops sending; rejects with `aborted`. */
+  signal?: AbortSignal;
+}
+
+/** What `upload` resolves with. */
+export interface UploadResult {
+  stepId: string;
+  /** The API's status string, e.g. `UPLOAD_RECEIVED`. */
+  status: string;
+  fileName: string;
+  size: number;
+  type: string;
+}
+
+/** What a session needs from its client; internal. */
+export interface SessionContext {
+  config: ResolvedConfig;
+  transport: Omit<TransportContext, 'secrets'>;
+  store: SessionStore;
+  log: Log;
+  emit: <K extends keyof OnboardingEvents>(type: K, payload: OnboardingEvents[K]) => void;
+  /** Called once the session can no longer be resumed (completed, expired, failed). */
+  onEnded: (session: OnboardingSession<any>) => void;
+}
+
+/** Internal state a session starts from (new or resumed). */
+export interface SessionInit {
+  id: string;
+  skill: string;
+  definition: SkillDefinition | undefined;
+  nonce: string;
+  nonceIssuedAt: number;
+  lastStepId?: string | undefined;
+  completedSteps?: string[];
+}
+
+/**
+ * One onboarding flow on the server. It owns the nonce chain: every call takes
+ * the current nonce, every answer carrying one replaces it, and calls are run
+ * one at a time so two of them can never send the same nonce.
+ */
+export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
+  /** The server's session id. */
+  readonly id: string;
+  /** The skill's catalog name. */
+  readonly skill: string;
+
+  readonly #ctx: SessionContext;
+  readonly #definition: SkillDefinition | undefined;
+  #status: OnboardingSessionStatus = 'active';
+  #nonce: string | undefined;
+  #nonceIssuedAt: number;
+  #lastStepId: string | undefined;
+  readonly #completedSteps: string[];
+  readonly #stepNameById = new Map<string, string>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #timers: ReturnType<typeof setTimeout>[] = [];
+  // The temp token lives here only between completion and a successful handoff.
+  #tempToken: string | undefined;
+  #handoffInfo: HandoffInfo | undefined;
+  #handoff: Promise<OnboardingError | undefined> | undefined;
+  readonly #transport: TransportContext;
+
+  /** @internal Sessions are made by `client.startSession()` / `client.resumeSession()`. */
+  constructor(ctx: SessionContext, init: SessionInit) {
+    this.#ctx = ctx;
+    this.id = init.id;
+    this.skill = init.skill;
+    this.#definition = init.definition;
+    this.#nonce = init.nonce;
+    this.#nonceIssuedAt = init.nonceIssuedAt;
+    this.#lastStepId = init.lastStepId;
+    this.#completedSteps = [...(init.completedSteps ?? [])];
+    if (init.lastStepId && this.#completedSteps.length) {
+      this.#stepNameById.set(init.lastStepId, this.#completedSteps[this.#completedSteps.length - 1]!);
+    }
+    this.#transport = {
+      ...ctx.transport,
+      secrets: () => [ctx.config.clientAppKey, this.#nonce, this.#tempToken],
+    };
+    this.#persist();
+    this.#scheduleExpiry();
+  }
+
+  /** `active` until the last step (`completed`), the nonce's expiry (`expired`) or a broken chain (`failed`). */
+  get status(): OnboardingSessionStatus {
+    return this.#status;
+  }
+
+  /** The id of the last submitted step: the default target of `upload`. */
+  get lastStepId(): string | undefined {
+    return this.#lastStepId;
+  }
+
+  /** Names of the steps the server has accepted, in order. */
+  get completedSteps(): readonly string[] {
+    return [...this.#completedSteps];
+  }
+
+  /** 0-based index of the next step to submit (= steps done so far). */
+  get stepIndex(): number {
+    return this.#completedSteps.length;
+  }
+
+  /** Number of steps of a defined skill; undefined for a plain string skill. */
+  get totalSteps(): number | undefined {
+    return this.#definition?.stepNames.length;
+  }
+
+  /** The next step to submit for a defined skill; undefined when done or untyped. */
+  get currentStep(): (keyof Steps & string) | undefined {
+    return this.#definition?.stepNames[this.#completedSteps.length] as (keyof Steps & string) | undefined;
+  }
+
+  /** When the current nonce expires (ms since the epoch): for a "continue within N minutes" hint. */
+  get expiresAt(): number {
+    return this.#nonceIssuedAt + this.#ctx.config.nonceTtlMs;
+  }
+
+  /** True after completion while `onTempToken` has not yet succeeded. */
+  get handoffPending(): boolean {
+    return this.#tempToken !== undefined;
+  }
+
+  /**
+   * Submits one step's data. For a defined skill the data is validated first
+   * (nothing is sent and the nonce is not spent if it is invalid) and steps must
+   * come in the skill's order.
+   */
+  submitStep<K extends keyof Steps & string>(
+    step: K,
+    data: SchemaInput<Steps[K]>,
+    options: SubmitStepOptions = {},
+  ): Promise<StepResult> {
+    return this.#run('submitStep', options.signal, async () => {
+      if (typeof step !== 'string' || step === '') {
+        throw new OnboardingError('validation_error', '`step` must be a non-empty string.');
+      }
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        throw new OnboardingError('validation_error', `The data of step "${step}" must be a plain object.`);
+      }
+      let payload = data as Record<string, unknown>;
+      const definition = this.#definition;
+      if (definition) {
+        const expected = definition.stepNames[this.#completedSteps.length];
+        if (step !== expected) {
+          throw new OnboardingError(
+            'step_out_of_order',
+            expected
+              ? `Step "${step}" cannot be submitted now: the next step of ${definition.name} is "${expected}".`
+              : `Step "${step}" cannot be submitted: all steps of ${definition.name} are done.`,
+          );
+        }
+        payload = await validateStepData(definition, step, payload);
+      }
+      const nonce = this.#usableNonce();
+      const body: SubmitStepBody = { client_id: this.#ctx.config.clientId, nonce, skill: this.skill, step, data: payload };
+      const res = await this.#post(`Submitting step "${step}"`, apiUrl(this.#ctx.config.baseUrl, 'sessions', this.id, 'steps'), () => ({ json: body }), responseSchemas().step, options.signal, this.#ctx.config.timeoutMs);
+      this.#completedSteps.push(step);
+      this.#stepNameById.set(res.step_id, step);
+      this.#lastStepId = res.step_id;
+      const completed = res.temp_token !== undefined;
+      if (res.nonce !== undefined) this.#setNonce(res.nonce);
+      else if (!completed) {
+        // A step that neither continues the chain nor completes leaves no way forward.
+        this.#fail();
+        throw new OnboardingError('invalid_response', `Submitting step "${step}" returned neither a nonce nor a temp token.`, { status: 200 });
+      }
+      const result: StepResult = { stepId: res.step_id, status: res.status, data: res.data ?? {}, completed, handedOff: false };
+      if (!completed) this.#persist();
+      this.#ctx.emit('step:submitted', {
+        sessionId: this.id,
+        step,
+        stepId: res.step_id,
+        status: res.status,
+        completed,
+        index: this.#completedSteps.length - 1,
+        total: this.totalSteps,
+      });
+      if (completed) {
+        this.#tempToken = res.temp_token;
+        this.#handoffInfo = { sessionId: this.id, skill: this.skill, stepId: res.step_id };
+        this.#end('completed');
+        this.#ctx.emit('session:completed', { sessionId: this.id, skill: this.skill });
+        result.handedOff = (await this.#deliver()) === undefined;
+      }
+      return result;
+    });
+  }
+
+  /**
+   * Uploads a file for a step as multipart (`client_id`, `nonce`, `file`). The
+   * file is streamed, never read into memory; in browsers progress is real.
+   */
+  upload(file: Blob, options: UploadOptions = {}): Promise<UploadResult> {
+    return this.#run('upload', options.signal, async () => {
+      if (typeof Blob === 'undefined' || !(file instanceof Blob)) {
+        throw new OnboardingError('validation_error', '`upload` needs a Blob or File.');
+      }
+      const stepId = options.stepId ?? this.#lastStepId;
+      if (!stepId) throw new OnboardingError('invalid_state', 'No step has been submitted yet: pass `stepId` or submit the step first.');
+      const named = toNamedFile(file, options.fileName);
+      const stepName = this.#stepNameById.get(stepId);
+      if (this.#definition && stepName) checkFile(this.#definition, stepName, named);
+      const nonce = this.#usableNonce();
+      const form = () => {
+        const body = new FormData();
+        body.append('client_id', this.#ctx.config.clientId);
+        body.append('nonce', nonce);
+        body.append('file', named, named.name);
+        return body;
+      };
+      const report = (progress: UploadProgress) => {
+        options.onProgress?.(progress);
+        this.#ctx.emit('upload:progress', { sessionId: this.id, stepId, ...progress });
+      };
+      const mode = this.#ctx.config.uploadTransport;
+      const useXhr = mode === 'xhr' || (mode === 'auto' && hasXhr());
+      // One FormData per attempt: a body already sent cannot be sent again.
+      let current: FormData | undefined;
+      const res = await this.#post(
+        `Uploading to step ${stepId}`,
+        apiUrl(this.#ctx.config.baseUrl, 'steps', stepId, 'upload'),
+        () => ({ body: (current = form()) }),
+        responseSchemas().upload,
+        options.signal,
+        this.#ctx.config.uploadTimeoutMs,
+        useXhr ? (input, init) => createXhrFetch(current!, report)(input, init) : undefined,
+      );
+      if (res.nonce !== undefined) this.#setNonce(res.nonce);
+      this.#persist();
+      // Where no real progress exists (fetch), the final report still arrives; XHR may stop short of the last byte.
+      report({ loaded: named.size, total: named.size });
+      const result: UploadResult = { stepId, status: res.status, fileName: named.name, size: named.size, type: named.type };
+      this.#ctx.emit('upload:completed', { sessionId: this.id, ...result });
+      return result;
+    });
+  }
+
+  /**
+   * Calls `onTempToken` again with the kept token after it threw or rejected.
+   * Resolves once it succeeds (at once if it already did); rejects with
+   * `handoff_failed` if it fails again, keeping the token for another try.
+   */
+  async retryHandoff(): Promise<void> {
+    if (this.#status !== 'completed') {
+      throw new OnboardingError('invalid_state', 'There is nothing to hand off: the session is not completed.');
+    }
+    const error = await this.#deliver();
+    if (error) throw error;
+  }
+
+  /** Stops the session's expiry timers, e.g. when a UI component unmounts. The session stays resumable from storage. */
+  dispose(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers = [];
+  }
+
+  /** Runs one public operation after the previous one finished; maps and reports its failure. */
+  #run<T>(operation: OnboardingOperation, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
+      try {
+        if (signal?.aborted) throw signal.reason;
+        this.#assertActive(operation);
+        return await fn();
+      } catch (raw) {
+        const error = toOnboardingError(raw, operation, this.#transport, signal);
+        this.#ctx.emit('error', { sessionId: this.id, operation, error });
+        throw error;
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #assertActive(operation: OnboardingOperation): void {
+    const what = operation === 'upload' ? 'upload a file' : 'submit a step';
+    if (this.#status === 'completed') throw new OnboardingError('session_completed', `Cannot ${what}: the session is completed.`);
+    if (this.#status === 'expired') throw new OnboardingError('nonce_expired', `Cannot ${what}: the session expired; start a new one.`);
+    if (this.#status === 'failed') throw new OnboardingError('session_failed', `Cannot ${what}: the session is out of step with the server; start a new one.`);
+  }
+
+  /** The current nonce, unless the clock says it is dead: then nothing is sent. */
+  #usableNonce(): string {
+    if (this.#ctx.config.now() >= this.expiresAt || this.#nonce === undefined) {
+      this.#expire();
+      throw new OnboardingError('nonce_expired', 'The session expired (its nonce is older than its lifetime); start a new one.');
+    }
+    return this.#nonce;
+  }
+
+  async #post<T>(
+    what: string,
+    url: string,
+    body: () => { json: unknown } | { body: FormData },
+    schema: Parameters<typeof post<T>>[4],
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    fetchImpl?: typeof globalThis.fetch,
+  ): Promise<T> {
+    try {
+      return await post(this.#transport, what, url, body, schema, { signal, timeoutMs, fetch: fetchImpl });
+    } catch (raw) {
+      const error = toOnboardingError(raw, what, this.#transport, signal);
+      if (error.code === 'expired_nonce') this.#expire();
+      else if (error.code === 'invalid_nonce' || error.code === 'invalid_session_id') {
+        // The server no longer accepts our nonce: most likely it processed an
+        // earlier call whose answer was lost. No retry can repair that.
+        this.#fail();
+        throw new OnboardingError(
+          error.code,
+          `${what} was refused (${error.code}): the session is out of step with the server, probably because an earlier answer was lost. Start a new session.`,
+          { status: error.status, requestId: error.requestId, retryable: false },
+        );
+      }
+      throw error;
+    }
+  }
+
+  #setNonce(nonce: string): void {
+    this.#nonce = nonce;
+    this.#nonceIssuedAt = this.#ctx.config.now();
+    this.#scheduleExpiry();
+  }
+
+  #scheduleExpiry(): void {
+    this.dispose();
+    if (this.#status !== 'active') return;
+    const { nonceWarningMs, now } = this.#ctx.config;
+    const left = this.expiresAt - now();
+    const expiresAt = this.expiresAt;
+    const later = (ms: number, fn: () => void) => {
+      const timer = setTimeout(fn, Math.max(0, ms));
+      // A pending expiry must not keep a Node process (SSR, scripts, tests) alive.
+      (timer as { unref?: () => void }).unref?.();
+      this.#timers.push(timer);
+    };
+    if (nonceWarningMs > 0 && left > 0) {
+      later(left - nonceWarningMs, () =>
+        this.#ctx.emit('nonce:expiring', { sessionId: this.id, expiresAt, msLeft: Math.max(0, expiresAt - now()) }),
+      );
+    }
+    later(left, () => this.#expire());
+  }
+
+  #expire(): void {
+    if (this.#status !== 'active') return;
+    this.#end('expired');
+    this.#ctx.emit('session:expired', { sessionId: this.id });
+  }
+
+  #fail(): void {
+    if (this.#status === 'active') this.#end('failed');
+  }
+
+  /** Leaves `active` for good: no timers, no stored state, no nonce in memory. */
+  #end(status: Exclude<OnboardingSessionStatus, 'active'>): void {
+    this.#status = status;
+    this.#nonce = undefined;
+    this.dispose();
+    this.#ctx.store.clear();
+    this.#ctx.onEnded(this);
+  }
+
+  #persist(): void {
+    if (this.#status !== 'active' || this.#nonce === undefined) return;
+    const { baseUrl, clientId } = this.#ctx.config;
+    this.#ctx.store.save({
+      v: 1,
+      baseUrl,
+      clientId,
+      sessionId: this.id,
+      skill: this.skill,
+      nonce: this.#nonce,
+      nonceIssuedAt: this.#nonceIssuedAt,
+      lastStepId: this.#lastStepId,
+      completedSteps: this.#completedSteps,
+    });
+  }
+
+  /** Hands the token to `onTempToken` at most once at a time; drops it once delivered. */
+  #deliver(): Promise<OnboardingError | undefined> {
+    const token = this.#tempToken;
+    const info = this.#handoffInfo;
+    if (token === undefined || info === undefined) return Promise.resolve(undefined);
+    this.#handoff ??= (async () => {
+      try {
+        await this.#ctx.config.onTempToken(token, info);
+        this.#tempToken = undefined;
+        this.#ctx.emit('handoff:completed', { sessionId: this.id });
+        return undefined;
+      } catch (cause) {
+        const secrets = [this.#ctx.config.clientAppKey, token];
+        const message = cause instanceof Error ? redact(cause.message, secrets) : 'a non-Error value was thrown';
+        const error = new OnboardingError(
+          'handoff_failed',
+          `onTempToken failed (${message}); the temp token is kept in memory: call session.retryHandoff().`,
+          { retryable: true, cause: new Error(message) },
+        );
+        this.#ctx.log('handoff failed', { sessionId: this.id });
+        this.#ctx.emit('error', { sessionId: this.id, operation: 'handoff', error });
+        return error;
+      } finally {
+        this.#handoff = undefined;
+      }
+    })();
+    return this.#handoff;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Typed skills: a skill's steps in order, each with a schema for its data.
+ * Any Standard Schema works (zod 4 classic or mini, valibot, arktype…): the SDK
+ * only calls `schema['~standard'].validate`, so it ships no validator of its own
+ * for step data and ties integrators to none.
+ */
+
+/** The Standard Schema v1 interface (https://standardschema.dev), inlined: it is a spec, not a dependency. */
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  readonly '~standard': {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+  };
+}
+
+/** A Standard Schema validation result. */
+export type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> };
+
+/** The input type a schema accepts. */
+export type SchemaInput<S> = S extends StandardSchemaV1<infer I, unknown> ? I : never;
+
+/** Step name → schema of that step's data, in step order. */
+export type StepSchemas = Record<string, StandardSchemaV1<Record<string, unknown>, Record<string, unknown>>>;
+
+/** What an untyped (plain string) skill accepts: any step, any object. */
+export type UntypedSteps = Record<string, StandardSchemaV1<Record<string, unknown>>>;
+
+/** Constraints on the files uploaded for one step, checked before any byte is sent. */
+export interface UploadRules {
+  /** Allowed MIME types, e.g. `['image/jpeg', 'application/pdf']`; `image/*` wildcards work. */
+  accept?: readonly string[];
+  /** Largest allowed file, in bytes. */
+  maxBytes?: number;
+}
+
+/** Options of {@link defineSkill}. */
+export interface SkillOptions<Steps extends StepSchemas> {
+  /** Each step's data schema; the key order is the order the API expects the steps in. */
+  steps: Steps;
+  /** Upload rules per step name. */
+  uploads?: { readonly [K in keyof Steps]?: UploadRules };
+}
+
+/** A skill from the provider's catalog, with its steps typed. Create it with {@link defineSkill}. */
+export interface SkillDefinition<Steps extends StepSchemas = StepSchemas> {
+  /** The catalog name, e.g. `xyz_sbx_#3.0`. */
+  readonly name: string;
+  /** Step names in order. */
+  readonly stepNames: ReadonlyArray<keyof Steps & string>;
+  /** Step schemas by name. */
+  readonly steps: Steps;
+  /** Upload rules by step name. */
+  readonly uploads: { readonly [K in keyof Steps]?: UploadRules };
+}
+
+/**
+ * Declares a skill's steps, in order, with a schema for each step's data, so
+ * that `session.submitStep` is typed by step and data is validated before a
+ * nonce is spent.
+ */
+export function defineSkill<const Steps extends StepSchemas>(name: string, options: SkillOptions<Steps>): SkillDefinition<Steps> {
+  return Object.freeze({
+    name,
+    stepNames: Object.freeze(Object.keys(options.steps)) as ReadonlyArray<keyof Steps & string>,
+    steps: options.steps,
+    uploads: options.uploads ?? {},
+  });
+}

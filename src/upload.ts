@@ -1,0 +1,67 @@
+/** Bytes sent so far; `total` is the size of the request body being sent. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+/** The file as it goes on the wire: a `File` so its name survives every FormData implementation. */
+export function toNamedFile(file: Blob, fileName: string | undefined): File {
+  const name = fileName ?? (typeof File !== 'undefined' && file instanceof File && file.name ? file.name : 'upload');
+  const type = file.type || 'application/octet-stream';
+  if (typeof File !== 'undefined' && file instanceof File && file.name === name && file.type === type) return file;
+  // Wrapping references the blob's bytes, it does not copy them.
+  return new File([file], name, { type });
+}
+
+function parseHeaders(raw: string): Headers {
+  const headers = new Headers();
+  for (const line of raw.trim().split(/[\r\n]+/)) {
+    const at = line.indexOf(':');
+    if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+  }
+  return headers;
+}
+
+/** Whether this runtime can report real upload progress. */
+export function hasXhr(): boolean {
+  return typeof XMLHttpRequest === 'function';
+}
+
+/**
+ * A `fetch` look-alike over XMLHttpRequest, because `fetch` cannot report
+ * upload progress over HTTP/1.1 and XHR can. It sends the original FormData
+ * (not the request's serialized body), so the file streams from disk as the
+ * browser reads it; the request's signal (caller abort + ky's timeout) aborts it.
+ */
+export function createXhrFetch(form: FormData, onProgress: (progress: UploadProgress) => void): typeof globalThis.fetch {
+  return (input) =>
+    new Promise<Response>((resolve, reject) => {
+      const request = input as Request;
+      const xhr = new XMLHttpRequest();
+      const { signal } = request;
+      const onAbort = () => xhr.abort();
+      xhr.open(request.method, request.url);
+      request.headers.forEach((value, key) => {
+        // The browser writes the multipart content-type with its own boundary.
+        if (key !== 'content-type') xhr.setRequestHeader(key, value);
+      });
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable) onProgress({ loaded: event.loaded, total: event.total });
+      };
+      xhr.onload = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(
+          new Response([101, 204, 205, 304].includes(xhr.status) ? null : xhr.responseText, {
+            status: xhr.status,
+            statusText: xhr.statusText,
+            headers: parseHeaders(xhr.getAllResponseHeaders()),
+          }),
+        );
+      };
+      xhr.onerror = () => reject(new TypeError('Network request failed'));
+      xhr.onabort = () => reject(signal.reason ?? new DOMException('The upload was aborted.', 'AbortError'));
+      if (signal.aborted) return reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      xhr.send(form);
+    });
+}
