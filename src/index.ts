@@ -24,6 +24,8 @@ export type {
 export type { OnboardingLogger } from './internal/logger.js';
 export type { UploadProgress } from './upload.js';
 export { defineSkill } from './skill.js';
+export { prepareImage } from './image.js';
+export type { ImagePreparation } from './image.js';
 export type {
   SchemaInput,
   SkillDefinition,

@@ -6,7 +6,7 @@ import { redact } from './internal/redact.js';
 import type { SubmitStepBody } from './protocol.js';
 import { responseSchemas } from './schemas.js';
 import type { SchemaInput, SkillDefinition, StepSchemas, UntypedSteps } from './skill.js';
-import { checkFile, validateStepData } from './validate.js';
+import { prepareUpload, validateStepData } from './validate.js';
 import type { SessionStore } from './storage.js';
 import { apiUrl, post, toOnboardingError, type TransportContext } from './transport.js';
 import { createXhrFetch, hasXhr, toNamedFile, type UploadProgress } from './upload.js';
@@ -243,9 +243,9 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       }
       const stepId = options.stepId ?? this.#lastStepId;
       if (!stepId) throw new OnboardingError('invalid_state', 'No step has been submitted yet: pass `stepId` or submit the step first.');
-      const named = toNamedFile(file, options.fileName);
       const stepName = this.#stepNameById.get(stepId);
-      if (this.#definition && stepName) checkFile(this.#definition, stepName, named);
+      let named = toNamedFile(file, options.fileName);
+      if (this.#definition && stepName) named = await prepareUpload(this.#definition, stepName, named);
       const nonce = this.#usableNonce();
       const form = () => {
         const body = new FormData();

@@ -1,3 +1,5 @@
+import { OnboardingError } from './errors.js';
+
 /**
  * Typed skills: a skill's steps in order, each with a schema for its data.
  * Any Standard Schema works (zod 4 classic or mini, valibot, arktype…): the SDK
@@ -33,8 +35,14 @@ export type UntypedSteps = Record<string, StandardSchemaV1<Record<string, unknow
 export interface UploadRules {
   /** Allowed MIME types, e.g. `['image/jpeg', 'application/pdf']`; `image/*` wildcards work. */
   accept?: readonly string[];
-  /** Largest allowed file, in bytes. */
+  /** Largest allowed file, in bytes (checked on the prepared file). */
   maxBytes?: number;
+  /**
+   * Opt-in transformation before the upload, e.g. `(file) => prepareImage(file)`
+   * to downscale photos and drop their EXIF. A function rather than a flag so
+   * apps that do not use it do not ship it.
+   */
+  prepare?: (file: File) => Blob | Promise<Blob>;
 }
 
 /** Options of {@link defineSkill}. */
@@ -63,6 +71,15 @@ export interface SkillDefinition<Steps extends StepSchemas = StepSchemas> {
  * nonce is spent.
  */
 export function defineSkill<const Steps extends StepSchemas>(name: string, options: SkillOptions<Steps>): SkillDefinition<Steps> {
+  if (typeof name !== 'string' || name.trim() === '') throw new OnboardingError('invalid_config', 'defineSkill: the skill name must be a non-empty string.');
+  const steps = options?.steps;
+  const names = typeof steps === 'object' && steps !== null ? Object.keys(steps) : [];
+  if (names.length === 0) throw new OnboardingError('invalid_config', `defineSkill(${name}): \`steps\` must name at least one step.`);
+  for (const step of names) {
+    if (typeof steps[step]?.['~standard']?.validate !== 'function') {
+      throw new OnboardingError('invalid_config', `defineSkill(${name}): step "${step}" needs a Standard Schema (zod, valibot, arktype…).`);
+    }
+  }
   return Object.freeze({
     name,
     stepNames: Object.freeze(Object.keys(options.steps)) as ReadonlyArray<keyof Steps & string>,

@@ -1,5 +1,6 @@
 import { OnboardingError, type OnboardingValidationIssue } from './errors.js';
 import type { SkillDefinition } from './skill.js';
+import { toNamedFile } from './upload.js';
 
 /**
  * Validates a step's data with the skill's schema before anything is sent, so
@@ -34,10 +35,14 @@ function accepts(accept: readonly string[], type: string): boolean {
   });
 }
 
-/** Checks a file against the step's upload rules before any byte is sent. */
-export function checkFile(definition: SkillDefinition, step: string, file: File): void {
+/**
+ * Applies a step's upload rules before any byte is sent: the type is checked
+ * on the file as given, then the optional `prepare` runs (e.g. photo
+ * downscaling), then the size is checked on what will actually be sent.
+ */
+export async function prepareUpload(definition: SkillDefinition, step: string, file: File): Promise<File> {
   const rules = definition.uploads[step];
-  if (!rules) return;
+  if (!rules) return file;
   if (rules.accept && !accepts(rules.accept, file.type)) {
     throw new OnboardingError(
       'validation_error',
@@ -45,11 +50,13 @@ export function checkFile(definition: SkillDefinition, step: string, file: File)
       { issues: [{ message: 'file type not accepted', path: ['file', 'type'] }] },
     );
   }
-  if (rules.maxBytes !== undefined && file.size > rules.maxBytes) {
+  const prepared = rules.prepare ? toNamedFile(await rules.prepare(file), undefined, file.name) : file;
+  if (rules.maxBytes !== undefined && prepared.size > rules.maxBytes) {
     throw new OnboardingError(
       'validation_error',
-      `The file is ${file.size} bytes; step "${step}" accepts at most ${rules.maxBytes}.`,
+      `The file is ${prepared.size} bytes; step "${step}" accepts at most ${rules.maxBytes}.`,
       { issues: [{ message: 'file too large', path: ['file', 'size'] }] },
     );
   }
+  return prepared;
 }

@@ -1,0 +1,141 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import * as z from 'zod/mini';
+import { OnboardingClient, defineSkill, isOnboardingError, type StepResult } from '../src/index.js';
+import { createMockOnboardingApi } from '../src/testing/index.js';
+
+const baseUrl = 'https://api.typed.test/v1';
+const kyc = defineSkill('xyz_sbx_#3.0', {
+  steps: {
+    product_form: z.object({ value: z.string(), currency: z.enum(['EUR', 'RON']), period: z.string() }),
+    kyc_documents: z.object({}),
+    confirm: z.object({ accept: z.literal(true) }),
+  },
+  uploads: { kyc_documents: { accept: ['image/jpeg', 'image/png', 'application/pdf'], maxBytes: 1000 } },
+});
+
+const api = createMockOnboardingApi({
+  baseUrl,
+  skills: { [kyc.name]: { steps: kyc.stepNames }, plain_skill: { steps: ['one', 'two'] } },
+  clientId: 'c',
+  clientAppKey: 'app-key-typed',
+});
+const server = setupServer(...api.handlers);
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => api.reset());
+afterAll(() => server.close());
+
+const client = (onTempToken = vi.fn()) =>
+  new OnboardingClient({ baseUrl, clientId: 'c', clientAppKey: 'app-key-typed', onTempToken });
+
+const stepRequests = () => api.requests.filter((r) => r.endpoint === 'steps' || r.endpoint === 'upload');
+
+describe('defineSkill', () => {
+  it('keeps the steps in declaration order', () => {
+    expect(kyc.stepNames).toEqual(['product_form', 'kyc_documents', 'confirm']);
+    expect(kyc.name).toBe('xyz_sbx_#3.0');
+  });
+
+  it('types submitStep by step name and step data', async () => {
+    const session = await client().startSession({ skill: kyc });
+    expectTypeOf(session.submitStep<'confirm'>).parameter(1).toEqualTypeOf<{ accept: true }>();
+    expectTypeOf(session.currentStep).toEqualTypeOf<'product_form' | 'kyc_documents' | 'confirm' | undefined>();
+    // The lines below must not compile; `npm run typecheck` fails if they do.
+    const never = async () => {
+      // @ts-expect-error unknown step name
+      await session.submitStep('nope', {});
+      // @ts-expect-error wrong data for the step
+      await session.submitStep('confirm', { accept: false });
+      // @ts-expect-error missing field
+      await session.submitStep('product_form', { value: '1', currency: 'EUR' });
+      // @ts-expect-error currency outside the enum
+      await session.submitStep('product_form', { value: '1', currency: 'USD', period: '12' });
+    };
+    expect(typeof never).toBe('function');
+  });
+
+  it('leaves plain-string skills untyped: any step, any object', async () => {
+    const session = await client().startSession({ skill: 'plain_skill' });
+    expectTypeOf(session.submitStep<'anything'>).parameter(1).toEqualTypeOf<Record<string, unknown>>();
+    const r = await session.submitStep('one', { whatever: 1 });
+    expectTypeOf(r).toEqualTypeOf<StepResult>();
+    expect(r.completed).toBe(false);
+    expect(session.totalSteps).toBeUndefined();
+  });
+});
+
+describe('validation before sending', () => {
+  it('rejects invalid data with validation_error, sends nothing and keeps the nonce for the corrected data', async () => {
+    const session = await client().startSession({ skill: kyc });
+    const sent = api.requests.length;
+    const error = await session
+      .submitStep('product_form', { value: '100000', currency: 'USD' as 'EUR', period: '12' })
+      .catch((e: unknown) => e);
+    expect(isOnboardingError(error) && error.code).toBe('validation_error');
+    expect(isOnboardingError(error) && error.issues?.[0]?.path).toEqual(['currency']);
+    expect(JSON.stringify(error)).not.toContain('USD');
+    expect(api.requests.length).toBe(sent);
+
+    const ok = await session.submitStep('product_form', { value: '100000', currency: 'EUR', period: '12' });
+    expect(ok.completed).toBe(false);
+    const [create, step] = api.requests;
+    expect(step?.nonce).toBe((create?.responseBody as { nonce: string }).nonce);
+  });
+
+  it('runs async schemas', async () => {
+    const asyncSkill = defineSkill('plain_skill', {
+      steps: {
+        one: z.object({ code: z.string() }).check(z.refine(async (v) => v.code === 'ok', 'code must be ok')),
+        two: z.object({}),
+      },
+    });
+    const session = await client().startSession({ skill: asyncSkill });
+    await expect(session.submitStep('one', { code: 'bad' })).rejects.toMatchObject({ code: 'validation_error' });
+    await expect(session.submitStep('one', { code: 'ok' })).resolves.toMatchObject({ completed: false });
+  });
+
+  it('refuses a step out of the defined order without sending it', async () => {
+    const session = await client().startSession({ skill: kyc });
+    const sent = api.requests.length;
+    await expect(session.submitStep('confirm', { accept: true })).rejects.toMatchObject({ code: 'step_out_of_order' });
+    expect(api.requests.length).toBe(sent);
+    expect(session.currentStep).toBe('product_form');
+  });
+
+  it('refuses a file of a disallowed type or over maxBytes before any byte is sent', async () => {
+    const session = await client().startSession({ skill: kyc });
+    await session.submitStep('product_form', { value: '1', currency: 'EUR', period: '12' });
+    await session.submitStep('kyc_documents', {});
+    const before = stepRequests().length;
+    const gif = new File([new Uint8Array(10)], 'a.gif', { type: 'image/gif' });
+    const big = new File([new Uint8Array(1001)], 'big.jpg', { type: 'image/jpeg' });
+    await expect(session.upload(gif)).rejects.toMatchObject({ code: 'validation_error' });
+    await expect(session.upload(big)).rejects.toMatchObject({ code: 'validation_error' });
+    expect(stepRequests().length).toBe(before);
+    await expect(session.upload(new File([new Uint8Array(1000)], 'ok.pdf', { type: 'application/pdf' }))).resolves.toMatchObject({
+      fileName: 'ok.pdf',
+    });
+  });
+});
+
+describe('where the flow stands', () => {
+  it('reports the current step, its index and the total, and step:submitted carries index and total', async () => {
+    const onTempToken = vi.fn();
+    const c = client(onTempToken);
+    const events: Array<{ step: string; index: number; total: number | undefined }> = [];
+    c.on('step:submitted', ({ step, index, total }) => events.push({ step, index, total }));
+    const session = await c.startSession({ skill: kyc });
+    expect([session.currentStep, session.stepIndex, session.totalSteps]).toEqual(['product_form', 0, 3]);
+    await session.submitStep('product_form', { value: '1', currency: 'RON', period: '6' });
+    expect([session.currentStep, session.stepIndex]).toEqual(['kyc_documents', 1]);
+    await session.submitStep('kyc_documents', {});
+    await session.submitStep('confirm', { accept: true });
+    expect(session.currentStep).toBeUndefined();
+    expect(events).toEqual([
+      { step: 'product_form', index: 0, total: 3 },
+      { step: 'kyc_documents', index: 1, total: 3 },
+      { step: 'confirm', index: 2, total: 3 },
+    ]);
+    expect(onTempToken).toHaveBeenCalledTimes(1);
+  });
+});
