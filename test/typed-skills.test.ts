@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import * as z from 'zod/mini';
-import { OnboardingClient, defineSkill, isOnboardingError, type StepResult } from '../src/index.js';
+import { OnboardingClient, defineSkill, isOnboardingError, prepareImage, type StepResult } from '../src/index.js';
 import { createMockOnboardingApi } from '../src/testing/index.js';
 
 const baseUrl = 'https://api.typed.test/v1';
@@ -115,6 +115,34 @@ describe('validation before sending', () => {
     await expect(session.upload(new File([new Uint8Array(1000)], 'ok.pdf', { type: 'application/pdf' }))).resolves.toMatchObject({
       fileName: 'ok.pdf',
     });
+  });
+});
+
+describe('upload preparation', () => {
+  it('sends what `prepare` produced and checks maxBytes on it, keeping the file name', async () => {
+    const skill = defineSkill('plain_skill', {
+      steps: { one: z.object({}), two: z.object({}) },
+      uploads: { one: { accept: ['image/*'], maxBytes: 10, prepare: async (f) => new Blob([await f.slice(0, 4).arrayBuffer()], { type: f.type }) } },
+    });
+    const session = await client().startSession({ skill });
+    await session.submitStep('one', {});
+    const result = await session.upload(new File([new Uint8Array(50)], 'photo.png', { type: 'image/png' }));
+    expect(result).toMatchObject({ fileName: 'photo.png', size: 4, type: 'image/png' });
+    const sent = api.requests.find((r) => r.endpoint === 'upload')?.body as { file: { size: number; name: string } };
+    expect(sent.file).toMatchObject({ size: 4, name: 'photo.png' });
+  });
+
+  it('prepareImage returns the original where the runtime cannot decode images (Node, SSR)', async () => {
+    const photo = new File([new Uint8Array([0xff, 0xd8, 0xff, 0xd9])], 'a.jpg', { type: 'image/jpeg' });
+    await expect(prepareImage(photo)).resolves.toBe(photo);
+  });
+});
+
+describe('defineSkill input', () => {
+  it('refuses an empty name, no steps, or a step without a Standard Schema', () => {
+    expect(() => defineSkill('', { steps: { a: z.object({}) } })).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    expect(() => defineSkill('s', { steps: {} })).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+    expect(() => defineSkill('s', { steps: { a: {} as never } })).toThrow(expect.objectContaining({ code: 'invalid_config' }));
   });
 });
 
