@@ -1,0 +1,133 @@
+/** Public types of the testing kit (options, what it records, its read-only views). */
+import type { HttpHandler } from 'msw';
+import type { MockClock } from './clock';
+import type { FaultHandle, FaultKind, MockFault } from './faults';
+import type { RecordedFile } from './body';
+
+/** The API's endpoints, as the kit names them in records and fault filters. */
+export type MockEndpoint = 'sessions' | 'steps' | 'upload' | 'tokens';
+
+/** One skill the fake API knows: its steps in order, and what each step answers. */
+export interface MockSkill {
+  /** Step names in the order the API requires them; the last one completes the session. */
+  steps: readonly string[];
+  /**
+   * The `data` object answered for a step, by step name (default `{}`); e.g.
+   * `{ bank_redirect: { redirect_url: 'https://bank.example/sca' } }`.
+   * A copy is sent each time, so a test mutating an answer cannot change the next one.
+   */
+  responses?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+/** Options of `createMockOnboardingApi`. */
+export interface MockOnboardingApiOptions {
+  /** The API base the handlers answer under, e.g. `https://api.example.com/v1` (a trailing `/` is ignored). */
+  baseUrl: string;
+  /** The skills catalog, by skill name (names may contain `#`; they travel in bodies, never URLs). */
+  skills: Readonly<Record<string, MockSkill>>;
+  /** When given, any other `client_id` gets 401 `invalid_client_id`. */
+  clientId?: string;
+  /** When given, any other `client_app_key` gets 401 `invalid_client_app_key`. */
+  clientAppKey?: string;
+  /** When given, `/tokens` with any other `client_secret` gets 401 `invalid_client_secret`. */
+  clientSecret?: string;
+  /** How long a nonce stays valid after it was issued; default `NONCE_TTL_MS` (30 minutes, documented). */
+  nonceTtlMs?: number;
+  /** Time source of the kit; default `Date.now` (so vitest's fake timers move it). `api.clock` shifts it further. */
+  now?: () => number;
+  /**
+   * `'real'` (default): time follows `now`. `'manual'`: time stands still at its
+   * value at creation and only moves through `api.clock.advance`/`set`.
+   */
+  clock?: 'real' | 'manual';
+  /**
+   * Default `true`: upload answers carry a fresh nonce (the used one is spent).
+   * `false`: they carry none and the current nonce stays valid. PROTOCOL §4
+   * allows both, and the SDK must handle both.
+   */
+  uploadRotatesNonce?: boolean;
+  /** Default `false`: the last step answers `temp_token` without a nonce. `true`: with a (useless) fresh nonce too. */
+  lastStepNonce?: boolean;
+  /** Default `false`. `true`: `POST /sessions` without `tenant_user_id` gets 400 `missing_fields`, as in production. */
+  requireTenantUserId?: boolean;
+}
+
+/** A request the kit received, in order of arrival. */
+export interface RecordedRequest {
+  /** Which endpoint it hit. */
+  endpoint: MockEndpoint;
+  /** Always `POST` (preflights are answered but not recorded). */
+  method: string;
+  /** The full URL, as sent (percent-encoding kept). */
+  url: string;
+  /** The session addressed: the URL's id for steps, the step's owner for uploads, the new session for `sessions`. */
+  sessionId?: string;
+  /** The `step_id` of an upload's URL. */
+  stepId?: string;
+  /** The step name: the body's `step` for steps, the owning step for uploads. */
+  step?: string;
+  /**
+   * The parsed JSON body; for uploads `{ client_id, nonce, file: { name, type, size, blob } }`;
+   * the raw text when the body could not be parsed.
+   */
+  body: unknown;
+  /** The nonce the request carried, if any. */
+  nonce?: string;
+  /** The status answered; `0` while in flight or when no response reached the client (network, lost-response, aborted delay). */
+  responseStatus: number;
+  /**
+   * The body answered (JSON parsed, otherwise text). For a `lost-response` fault,
+   * the body the kit produced and then dropped (e.g. the nonce the client never saw).
+   */
+  responseBody?: unknown;
+  /** The fault applied to this request, if one was. */
+  fault?: FaultKind;
+}
+
+/** A file the kit accepted for a step. */
+export interface MockUpload extends RecordedFile {
+  /** The `step_id` the file was uploaded for. */
+  stepId: string;
+}
+
+/** Status of a fake session, as the API's `status` strings. */
+export type MockSessionStatus = 'SESSION_CREATED' | 'SESSION_IN_PROGRESS' | 'SESSION_COMPLETED';
+
+/** A read-only snapshot of a session held by the kit. */
+export interface MockSession {
+  /** The `session_id` answered at creation. */
+  readonly id: string;
+  /** The skill named at creation; every step must name the same one. */
+  readonly skill: string;
+  /** The `tenant_user_id` sent at creation, if any. */
+  readonly tenantUserId?: string;
+  readonly status: MockSessionStatus;
+  /** Accepted steps, in order; `stepIds[i]` is the `step_id` answered for `completedSteps[i]`. */
+  readonly completedSteps: readonly string[];
+  readonly stepIds: readonly string[];
+  readonly uploads: readonly MockUpload[];
+  /** The nonce the session accepts next (absent once none is outstanding). */
+  readonly nonce?: string;
+  /** When the current nonce was issued, on the kit's clock. */
+  readonly nonceIssuedAt?: number;
+  /** Issued with the last step. */
+  readonly tempToken?: string;
+}
+
+/** The fake API returned by `createMockOnboardingApi`. */
+export interface MockOnboardingApi {
+  /** msw handlers: `setupServer(...api.handlers)` or `setupWorker(...api.handlers)`. Stay valid across `reset()`. */
+  readonly handlers: HttpHandler[];
+  /** Requests received (CORS preflights excepted), in order of arrival. A fresh array each read. */
+  readonly requests: readonly RecordedRequest[];
+  /** Snapshots of the sessions, in order of creation. */
+  readonly sessions: readonly MockSession[];
+  /** Every temp token issued, in order. */
+  readonly issuedTempTokens: readonly string[];
+  /** The kit's clock: `api.clock.advance(31 * 60_000)` makes the next request with a current nonce get 401 `expired_nonce`. */
+  readonly clock: MockClock;
+  /** Queues a fault for the next matching request(s); faults apply in the order they were injected. */
+  inject(fault: MockFault): FaultHandle;
+  /** Forgets sessions, tokens, recorded requests and pending faults, and undoes clock shifts. */
+  reset(): void;
+}
