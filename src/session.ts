@@ -208,7 +208,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       else if (!completed) {
         // A step that neither continues the chain nor completes leaves no way forward.
         this.#fail();
-        throw new OnboardingError('invalid_response', `Submitting step "${step}" returned neither a nonce nor a temp token.`, { status: 200 });
+        throw new OnboardingError('invalid_response', `Submitting step "${step}" returned neither a nonce nor a temp token.`);
       }
       const result: StepResult = { stepId: res.step_id, status: res.status, data: res.data ?? {}, completed, handedOff: false };
       if (!completed) this.#persist();
@@ -255,7 +255,12 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
         return body;
       };
       const report = (progress: UploadProgress) => {
-        options.onProgress?.(progress);
+        try {
+          options.onProgress?.(progress);
+        } catch {
+          // A UI callback's bug must not turn an upload the server received into a failure.
+          this.#ctx.log('onProgress threw');
+        }
         this.#ctx.emit('upload:progress', { sessionId: this.id, stepId, ...progress });
       };
       const mode = this.#ctx.config.uploadTransport;
@@ -269,7 +274,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
         responseSchemas().upload,
         options.signal,
         this.#ctx.config.uploadTimeoutMs,
-        useXhr ? (input, init) => createXhrFetch(current!, report)(input, init) : undefined,
+        useXhr ? (input, init) => createXhrFetch(current!, report, named.size)(input, init) : undefined,
       );
       if (res.nonce !== undefined) this.#setNonce(res.nonce);
       this.#persist();
@@ -427,27 +432,33 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     const token = this.#tempToken;
     const info = this.#handoffInfo;
     if (token === undefined || info === undefined) return Promise.resolve(undefined);
-    this.#handoff ??= (async () => {
-      try {
-        await this.#ctx.config.onTempToken(token, info);
-        this.#tempToken = undefined;
-        this.#ctx.emit('handoff:completed', { sessionId: this.id });
-        return undefined;
-      } catch (cause) {
-        const secrets = [this.#ctx.config.clientAppKey, token];
-        const message = cause instanceof Error ? redact(cause.message, secrets) : 'a non-Error value was thrown';
-        const error = new OnboardingError(
-          'handoff_failed',
-          `onTempToken failed (${message}); the temp token is kept in memory: call session.retryHandoff().`,
-          { retryable: true, cause: new Error(message) },
-        );
-        this.#ctx.log('handoff failed', { sessionId: this.id });
-        this.#ctx.emit('error', { sessionId: this.id, operation: 'handoff', error });
-        return error;
-      } finally {
-        this.#handoff = undefined;
-      }
-    })();
-    return this.#handoff;
+    if (this.#handoff) return this.#handoff;
+    const attempt = this.#callOnTempToken(token, info);
+    this.#handoff = attempt;
+    // Cleared after the assignment above, even when onTempToken threw synchronously.
+    void attempt.then(() => {
+      if (this.#handoff === attempt) this.#handoff = undefined;
+    });
+    return attempt;
+  }
+
+  async #callOnTempToken(token: string, info: HandoffInfo): Promise<OnboardingError | undefined> {
+    try {
+      await this.#ctx.config.onTempToken(token, info);
+      this.#tempToken = undefined;
+      this.#ctx.emit('handoff:completed', { sessionId: this.id });
+      return undefined;
+    } catch (cause) {
+      const secrets = [this.#ctx.config.clientAppKey, token];
+      const message = cause instanceof Error ? redact(cause.message, secrets) : 'a non-Error value was thrown';
+      const error = new OnboardingError(
+        'handoff_failed',
+        `onTempToken failed (${message}); the temp token is kept in memory: call session.retryHandoff().`,
+        { retryable: true, cause: new Error(message) },
+      );
+      this.#ctx.log('handoff failed', { sessionId: this.id });
+      this.#ctx.emit('error', { sessionId: this.id, operation: 'handoff', error });
+      return error;
+    }
   }
 }

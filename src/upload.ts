@@ -33,7 +33,11 @@ export function hasXhr(): boolean {
  * (not the request's serialized body), so the file streams from disk as the
  * browser reads it; the request's signal (caller abort + ky's timeout) aborts it.
  */
-export function createXhrFetch(form: FormData, onProgress: (progress: UploadProgress) => void): typeof globalThis.fetch {
+export function createXhrFetch(
+  form: FormData,
+  onProgress: (progress: UploadProgress) => void,
+  fileSize?: number,
+): typeof globalThis.fetch {
   return (input) =>
     new Promise<Response>((resolve, reject) => {
       const request = input as Request;
@@ -43,10 +47,13 @@ export function createXhrFetch(form: FormData, onProgress: (progress: UploadProg
       xhr.open(request.method, request.url);
       request.headers.forEach((value, key) => {
         // The browser writes the multipart content-type with its own boundary.
-        if (key !== 'content-type') xhr.setRequestHeader(key, value);
+        if (key.toLowerCase() !== 'content-type') xhr.setRequestHeader(key, value);
       });
       xhr.upload.onprogress = (event) => {
-        if (event.lengthComputable) onProgress({ loaded: event.loaded, total: event.total });
+        // XHR counts multipart framing too; report in file bytes so `total` never changes under a progress bar.
+        if (!event.lengthComputable || event.total <= 0) return;
+        if (fileSize === undefined) return onProgress({ loaded: event.loaded, total: event.total });
+        onProgress({ loaded: Math.min(fileSize, Math.round((event.loaded / event.total) * fileSize)), total: fileSize });
       };
       xhr.onload = () => {
         signal.removeEventListener('abort', onAbort);

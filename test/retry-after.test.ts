@@ -1,0 +1,206 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  PRODUCT_FORM,
+  SKILL,
+  bytesOf,
+  createClient,
+  fileOf,
+  nonceRequests,
+  recordedFile,
+  rejectionOf,
+  setupMockApi,
+  useFakeClock,
+} from './helpers.js';
+
+const { api } = setupMockApi();
+
+/** A whole second, so an HTTP date (second precision) names an exact wait. */
+const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
+
+/** Lets fake time pass, running the timers and the I/O they unblock. */
+const pass = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+/**
+ * The SDK logs a line right before it starts waiting for a Retry-After, so a
+ * test can let fake time pass only once the wait is really scheduled (the
+ * request before it travels through msw as real I/O, not on fake time).
+ */
+function watchRetries() {
+  let announced = 0;
+  const waiting = new Map<number, () => void>();
+  return {
+    logger: {
+      debug(message: string) {
+        if (!/retrying/i.test(message)) return;
+        announced += 1;
+        waiting.get(announced)?.();
+      },
+    },
+    /** Resolves once the SDK has scheduled its `n`th wait. */
+    scheduled(n = 1): Promise<void> {
+      return announced >= n ? Promise.resolve() : new Promise((resolve) => waiting.set(n, resolve));
+    },
+  };
+}
+
+describe('429 and 503 with Retry-After', () => {
+  it('retries session creation after the seconds a 503 asks for, transparently', async () => {
+    useFakeClock(T0);
+    api.inject({ kind: 'status', status: 503, retryAfter: 2, endpoint: 'sessions' });
+    const retries = watchRetries();
+
+    const pending = createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    await retries.scheduled();
+    await pass(1_999);
+    expect(api.requests).toHaveLength(1);
+    await pass(1);
+
+    const session = await pending;
+    expect(session.id).toBe(api.sessions[0]!.id);
+    expect(api.requests.map((r) => r.responseStatus)).toEqual([503, 200]);
+  });
+
+  it('retries a step after a 429 with the same nonce, and resolves as if nothing happened', async () => {
+    useFakeClock(T0);
+    const retries = watchRetries();
+    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    api.inject({ kind: 'status', status: 429, retryAfter: 1, endpoint: 'steps' });
+
+    const pending = session.submitStep('product_form', PRODUCT_FORM);
+    await retries.scheduled();
+    await pass(1_000);
+    const result = await pending;
+
+    expect(result.completed).toBe(false);
+    const [limited, retried] = nonceRequests(api);
+    expect(limited!.responseStatus).toBe(429);
+    expect(retried!.responseStatus).toBe(200);
+    expect(retried!.nonce).toBe(limited!.nonce);
+    expect(session.status).toBe('active');
+  });
+
+  it('honours Retry-After given as an HTTP date', async () => {
+    useFakeClock(T0);
+    const retries = watchRetries();
+    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    api.inject({ kind: 'status', status: 503, retryAfter: new Date(T0 + 3_000).toUTCString(), endpoint: 'steps' });
+
+    const pending = session.submitStep('product_form', PRODUCT_FORM);
+    await retries.scheduled();
+    await pass(2_999);
+    expect(nonceRequests(api)).toHaveLength(1);
+    await pass(1);
+
+    await expect(pending).resolves.toMatchObject({ completed: false });
+    expect(nonceRequests(api).map((r) => r.responseStatus)).toEqual([503, 200]);
+  });
+
+  it('retries at once when the HTTP date is already past', async () => {
+    useFakeClock(T0);
+    api.inject({ kind: 'status', status: 503, retryAfter: new Date(T0 - 60_000).toUTCString(), endpoint: 'sessions' });
+    const retries = watchRetries();
+
+    const pending = createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    await retries.scheduled();
+    await pass(0);
+
+    await expect(pending).resolves.toMatchObject({ status: 'active' });
+    expect(api.requests).toHaveLength(2);
+  });
+
+  it('retries an upload with a fresh multipart body, the bytes intact', async () => {
+    useFakeClock(T0);
+    const retries = watchRetries();
+    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    await session.submitStep('product_form', PRODUCT_FORM);
+    api.inject({ kind: 'status', status: 503, retryAfter: 1, endpoint: 'upload' });
+    const file = fileOf(50_000, 'scan.pdf', 'application/pdf');
+
+    const pending = session.upload(file);
+    await retries.scheduled();
+    await pass(1_000);
+    await pending;
+
+    const [, limited, retried] = nonceRequests(api);
+    expect(limited!.responseStatus).toBe(503);
+    expect(retried!.responseStatus).toBe(200);
+    expect(retried!.nonce).toBe(limited!.nonce);
+    expect(await bytesOf(recordedFile(retried).blob)).toEqual(await bytesOf(file));
+  });
+
+  it('gives up after retry.limit retries with the last status and its retryAfterMs', async () => {
+    useFakeClock(T0);
+    const retries = watchRetries();
+    const session = await createClient({ retry: { limit: 2 }, logger: retries.logger }).startSession({ skill: SKILL });
+    api.inject({ kind: 'status', status: 503, retryAfter: 1, endpoint: 'steps', times: Infinity });
+
+    const outcome = rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
+    for (const n of [1, 2]) {
+      await retries.scheduled(n);
+      await pass(1_000);
+    }
+    const error = await outcome;
+
+    expect(error).toMatchObject({ code: 'external_api_connection_error', status: 503, retryAfterMs: 1_000, retryable: true });
+    expect(nonceRequests(api)).toHaveLength(3);
+    expect(session.status).toBe('active');
+  });
+
+  it('does not retry at all with retry.limit 0', async () => {
+    const client = createClient({ retry: { limit: 0 } });
+    api.inject({ kind: 'status', status: 429, retryAfter: 0, endpoint: 'sessions' });
+
+    const error = await rejectionOf(client.startSession({ skill: SKILL }));
+
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 0 });
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('does not wait for a Retry-After above retry.maxRetryAfterMs, and reports it on the error', async () => {
+    useFakeClock(T0);
+    const session = await createClient({ retry: { maxRetryAfterMs: 5_000 } }).startSession({ skill: SKILL });
+    api.inject({ kind: 'status', status: 429, retryAfter: 60, endpoint: 'steps' });
+
+    // No fake time passes: the rejection must not depend on a timer.
+    const error = await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
+
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 60_000 });
+    expect(nonceRequests(api)).toHaveLength(1);
+  });
+
+  it('stops waiting and rejects with aborted when the signal aborts during the wait', async () => {
+    useFakeClock(T0);
+    const retries = watchRetries();
+    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    api.inject({ kind: 'status', status: 503, retryAfter: 5, endpoint: 'steps' });
+    const controller = new AbortController();
+
+    const outcome = rejectionOf(session.submitStep('product_form', PRODUCT_FORM, { signal: controller.signal }));
+    await retries.scheduled();
+    await pass(1_000);
+    controller.abort();
+    const error = await outcome;
+    await pass(10_000);
+
+    expect(error.code).toBe('aborted');
+    expect(nonceRequests(api)).toHaveLength(1);
+    expect(session.status).toBe('active');
+    await expect(session.submitStep('product_form', PRODUCT_FORM)).resolves.toMatchObject({ completed: false });
+  });
+
+  it('stops waiting on session creation too when its signal aborts', async () => {
+    useFakeClock(T0);
+    api.inject({ kind: 'status', status: 429, retryAfter: 5, endpoint: 'sessions' });
+    const controller = new AbortController();
+    const retries = watchRetries();
+
+    const outcome = rejectionOf(createClient({ logger: retries.logger }).startSession({ skill: SKILL, signal: controller.signal }));
+    await retries.scheduled();
+    await pass(100);
+    controller.abort();
+
+    expect((await outcome).code).toBe('aborted');
+    await pass(10_000);
+    expect(api.requests).toHaveLength(1);
+  });
+});
