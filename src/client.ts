@@ -4,7 +4,7 @@ import { OnboardingError } from './errors.js';
 import type { OnboardingEvents, OnboardingEventType, OnboardingWildcardHandler, Unsubscribe } from './events.js';
 import { createLog, type Log } from './internal/logger.js';
 import type { CreateSessionBody } from './protocol.js';
-import { responseSchemas } from './schemas.js';
+import { sessionSchema } from './schemas.js';
 import { OnboardingSession, type SessionContext } from './session.js';
 import type { SkillDefinition, StepSchemas, UntypedSteps } from './skill.js';
 import { SessionStore } from './storage.js';
@@ -97,7 +97,7 @@ export class OnboardingClient {
         ...(tenantUserId !== undefined && { tenant_user_id: tenantUserId }),
       };
       const url = apiUrl(this.#config.baseUrl, 'sessions');
-      const res = await post(transport, 'Creating a session', url, () => ({ json: body }), responseSchemas().session, {
+      const res = await post(transport, 'Creating a session', url, () => ({ json: body }), sessionSchema(), {
         signal,
         timeoutMs: this.#config.timeoutMs,
       });

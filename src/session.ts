@@ -4,7 +4,7 @@ import type { OnboardingEvents, OnboardingOperation } from './events.js';
 import type { Log } from './internal/logger.js';
 import { redact } from './internal/redact.js';
 import type { SubmitStepBody } from './protocol.js';
-import { responseSchemas } from './schemas.js';
+import { stepSchema, uploadSchema } from './schemas.js';
 import type { SchemaInput, SkillDefinition, StepSchemas, UntypedSteps } from './skill.js';
 import { prepareUpload, validateStepData } from './validate.js';
 import type { SessionStore } from './storage.js';
@@ -199,7 +199,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       }
       const nonce = this.#usableNonce();
       const body: SubmitStepBody = { client_id: this.#ctx.config.clientId, nonce, skill: this.skill, step, data: payload };
-      const res = await this.#post(`Submitting step "${step}"`, apiUrl(this.#ctx.config.baseUrl, 'sessions', this.id, 'steps'), () => ({ json: body }), responseSchemas().step, options.signal, this.#ctx.config.timeoutMs);
+      const res = await this.#post(`Submitting step "${step}"`, apiUrl(this.#ctx.config.baseUrl, 'sessions', this.id, 'steps'), () => ({ json: body }), stepSchema(), options.signal, this.#ctx.config.timeoutMs);
       this.#completedSteps.push(step);
       this.#stepNameById.set(res.step_id, step);
       this.#lastStepId = res.step_id;
@@ -271,7 +271,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
         `Uploading to step ${stepId}`,
         apiUrl(this.#ctx.config.baseUrl, 'steps', stepId, 'upload'),
         () => ({ body: (current = form()) }),
-        responseSchemas().upload,
+        uploadSchema(),
         options.signal,
         this.#ctx.config.uploadTimeoutMs,
         useXhr ? (input, init) => createXhrFetch(current!, report, named.size)(input, init) : undefined,

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import type { StorageLike } from './config.js';
 import type { Log } from './internal/logger.js';
 
@@ -18,29 +17,27 @@ export interface StoredSession {
   completedSteps: string[];
 }
 
-let schema: z.ZodMiniType<StoredSession> | undefined;
+const isString = (v: unknown): v is string => typeof v === 'string';
 
-function storedSchema(): z.ZodMiniType<StoredSession> {
-  // Built on first use with zod's JIT off; see schemas.ts for why.
-  const config = z.config();
-  const previous = config.jitless;
-  config.jitless = true;
-  try {
-    schema ??= z.object({
-      v: z.literal(1),
-      baseUrl: z.string(),
-      clientId: z.string(),
-      sessionId: z.string().check(z.minLength(1)),
-      skill: z.string().check(z.minLength(1)),
-      nonce: z.string().check(z.minLength(1)),
-      nonceIssuedAt: z.number().check(z.int()),
-      lastStepId: z.optional(z.string()),
-      completedSteps: z.array(z.string()),
-    }) as z.ZodMiniType<StoredSession>;
-  } finally {
-    config.jitless = previous;
-  }
-  return schema;
+/**
+ * Whether a parsed value is a record this SDK wrote. Storage is shared with the
+ * rest of the page (other scripts, other tabs' versions of the app), so nothing
+ * read back is trusted before every field is checked.
+ */
+function isStoredSession(v: unknown): v is StoredSession {
+  const r = v as Partial<StoredSession> | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    r.v === 1 &&
+    isString(r.baseUrl) &&
+    isString(r.clientId) &&
+    [r.sessionId, r.skill, r.nonce].every((s) => isString(s) && s !== '') &&
+    Number.isSafeInteger(r.nonceIssuedAt) &&
+    (r.lastStepId === undefined || isString(r.lastStepId)) &&
+    Array.isArray(r.completedSteps) &&
+    r.completedSteps.every(isString)
+  );
 }
 
 /** Reads and writes one session record under one key; every failure of the storage itself is swallowed and logged. */
@@ -93,17 +90,16 @@ export class SessionStore {
     } catch {
       parsed = undefined;
     }
-    const result = storedSchema().safeParse(parsed);
-    if (!result.success) {
+    if (!isStoredSession(parsed)) {
       // Never trust what we cannot vouch for; remove it so it cannot confuse a later read.
       this.#log('storage: removed a stored session that is corrupt');
       this.clear();
       return undefined;
     }
-    if (result.data.baseUrl !== baseUrl || result.data.clientId !== clientId) {
+    if (parsed.baseUrl !== baseUrl || parsed.clientId !== clientId) {
       this.#log('storage: ignored a stored session of another client');
       return undefined;
     }
-    return result.data;
+    return parsed;
   }
 }

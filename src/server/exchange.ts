@@ -1,7 +1,7 @@
 import { OnboardingError } from '../errors.js';
 import { createLog } from '../internal/logger.js';
 import type { ExchangeTokenBody } from '../protocol.js';
-import { responseSchemas } from '../schemas.js';
+import { tokenSchema } from '../schemas.js';
 import { apiUrl, post, type TransportContext } from '../transport.js';
 import { resolveExchangeOptions } from './options.js';
 import type { ExchangedCredentials, ExchangeTempTokenOptions } from './types.js';
@@ -39,7 +39,7 @@ export async function exchangeTempToken(options: ExchangeTempTokenOptions): Prom
     log: createLog(o.logger, secrets),
   };
   const body: ExchangeTokenBody = { client_id: o.clientId, client_secret: o.clientSecret, temp_token: o.tempToken };
-  const granted = await post(ctx, WHAT, apiUrl(o.baseUrl, 'tokens'), () => ({ json: body }), responseSchemas().token, {
+  const granted = await post(ctx, WHAT, apiUrl(o.baseUrl, 'tokens'), () => ({ json: body }), tokenSchema(), {
     signal: o.signal,
     timeoutMs: o.timeoutMs,
   });
