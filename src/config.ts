@@ -1,5 +1,6 @@
 import { OnboardingError } from './errors.js';
 import type { OnboardingLogger } from './internal/logger.js';
+import { optionalNumber, requireString, resolveRetry, TRANSPORT_DEFAULTS, type Fail } from './internal/checks.js';
 import { NONCE_TTL_MS } from './protocol.js';
 
 /** What `onTempToken` is told besides the token itself. */
@@ -85,34 +86,16 @@ export interface ResolvedConfig extends Required<Omit<OnboardingClientConfig, 's
 }
 
 const DEFAULTS = {
-  timeoutMs: 30_000,
   uploadTimeoutMs: 300_000,
   nonceTtlMs: NONCE_TTL_MS,
   nonceWarningMs: 5 * 60_000,
-  uploadTransport: 'auto',
-  retry: { limit: 2, maxRetryAfterMs: 10_000 },
 } as const;
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-function invalid(message: string): never {
+const invalid: Fail = (message) => {
   throw new OnboardingError('invalid_config', message);
-}
-
-function requireString(config: Record<string, unknown>, key: string): string {
-  const value = config[key];
-  if (typeof value !== 'string' || value.trim() === '') invalid(`\`${key}\` is required and must be a non-empty string.`);
-  return value;
-}
-
-function optionalPositive(config: Record<string, unknown>, key: string, fallback: number, allowZero = false): number {
-  const value = config[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    invalid(`\`${key}\` must be a ${allowZero ? 'non-negative' : 'positive'} finite number.`);
-  }
-  return value;
-}
+};
 
 /** Checks a base URL and returns it without a trailing slash. Exported for the server helper. */
 export function resolveBaseUrl(value: unknown): string {
@@ -139,8 +122,8 @@ export function resolveConfig(input: OnboardingClientConfig): ResolvedConfig {
     invalid('`clientSecret` must never be given to the browser SDK; exchange the temp token on your backend (onboarding-sdk/server).');
   }
   const baseUrl = resolveBaseUrl(raw.baseUrl);
-  const clientId = requireString(raw, 'clientId');
-  const clientAppKey = requireString(raw, 'clientAppKey');
+  const clientId = requireString(raw, 'clientId', invalid);
+  const clientAppKey = requireString(raw, 'clientAppKey', invalid);
   if (typeof input.onTempToken !== 'function') invalid('`onTempToken` is required: it receives the temp token to post to your backend.');
   const storage = input.storage;
   if (
@@ -149,24 +132,20 @@ export function resolveConfig(input: OnboardingClientConfig): ResolvedConfig {
   ) {
     invalid('`storage` must provide getItem, setItem and removeItem.');
   }
-  const uploadTransport = input.uploadTransport ?? DEFAULTS.uploadTransport;
+  const uploadTransport = input.uploadTransport ?? 'auto';
   if (!['auto', 'xhr', 'fetch'].includes(uploadTransport)) invalid("`uploadTransport` must be 'auto', 'xhr' or 'fetch'.");
   const fetchImpl = input.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') invalid('No `fetch` is available; pass one in the `fetch` option.');
-  const retry = input.retry ?? {};
   return {
     baseUrl,
     clientId,
     clientAppKey,
     onTempToken: input.onTempToken,
-    timeoutMs: optionalPositive(raw, 'timeoutMs', DEFAULTS.timeoutMs),
-    uploadTimeoutMs: optionalPositive(raw, 'uploadTimeoutMs', DEFAULTS.uploadTimeoutMs),
-    nonceTtlMs: optionalPositive(raw, 'nonceTtlMs', DEFAULTS.nonceTtlMs),
-    nonceWarningMs: optionalPositive(raw, 'nonceWarningMs', DEFAULTS.nonceWarningMs, true),
-    retry: {
-      limit: optionalPositive(retry as Record<string, unknown>, 'limit', DEFAULTS.retry.limit, true),
-      maxRetryAfterMs: optionalPositive(retry as Record<string, unknown>, 'maxRetryAfterMs', DEFAULTS.retry.maxRetryAfterMs, true),
-    },
+    timeoutMs: optionalNumber(raw, 'timeoutMs', TRANSPORT_DEFAULTS.timeoutMs, invalid),
+    uploadTimeoutMs: optionalNumber(raw, 'uploadTimeoutMs', DEFAULTS.uploadTimeoutMs, invalid),
+    nonceTtlMs: optionalNumber(raw, 'nonceTtlMs', DEFAULTS.nonceTtlMs, invalid),
+    nonceWarningMs: optionalNumber(raw, 'nonceWarningMs', DEFAULTS.nonceWarningMs, invalid, true),
+    retry: resolveRetry(input.retry, invalid),
     storage,
     storageKey: input.storageKey ?? `onboarding-sdk:${clientId}`,
     now: input.now ?? (() => Date.now()),

@@ -1,5 +1,6 @@
 import { resolveBaseUrl } from '../config.js';
 import { OnboardingError } from '../errors.js';
+import { optionalNumber, requireString, resolveRetry, TRANSPORT_DEFAULTS, type Fail } from '../internal/checks.js';
 import type { ExchangeLogger, ExchangeTempTokenOptions } from './types.js';
 
 /** The options after validation and defaults. */
@@ -15,52 +16,20 @@ export interface ResolvedExchangeOptions {
   logger: ExchangeLogger | undefined;
 }
 
-const DEFAULTS = {
-  timeoutMs: 30_000,
-  retry: { limit: 2, maxRetryAfterMs: 10_000 },
-} as const;
-
-// setTimeout's ceiling: ky refuses a longer timeout with a RangeError.
-const MAX_TIMEOUT_MS = 2_147_483_647;
-
-function invalid(message: string): never {
+const invalid: Fail = (message) => {
   throw new OnboardingError('invalid_config', `exchangeTempToken: ${message}`);
-}
-
-// Messages name the field, never its value: the value may be the secret put in the wrong place.
-function requireString(raw: Record<string, unknown>, key: string): string {
-  const value = raw[key];
-  if (typeof value !== 'string' || value.trim() === '') invalid(`\`${key}\` is required and must be a non-empty string.`);
-  return value;
-}
-
-function number(raw: Record<string, unknown>, key: string, fallback: number, allowZero: boolean): number {
-  const value = raw[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    invalid(`\`${key}\` must be a ${allowZero ? 'non-negative' : 'positive'} finite number.`);
-  }
-  return value;
-}
+};
 
 /** Validates the input; every problem is an `invalid_config` error that echoes no value. */
 export function resolveExchangeOptions(input: ExchangeTempTokenOptions): ResolvedExchangeOptions {
   if (typeof input !== 'object' || input === null) invalid('it needs an options object.');
   const raw = input as unknown as Record<string, unknown>;
   const baseUrl = resolveBaseUrl(raw.baseUrl);
-  const clientId = requireString(raw, 'clientId');
-  const clientSecret = requireString(raw, 'clientSecret');
-  const tempToken = requireString(raw, 'tempToken');
-
-  const timeoutMs = number(raw, 'timeoutMs', DEFAULTS.timeoutMs, false);
-  if (timeoutMs > MAX_TIMEOUT_MS) invalid(`\`timeoutMs\` must be at most ${MAX_TIMEOUT_MS}.`);
-
-  const retryRaw = raw.retry ?? {};
-  if (typeof retryRaw !== 'object' || retryRaw === null) invalid('`retry` must be an object.');
-  const retry = {
-    limit: number(retryRaw as Record<string, unknown>, 'limit', DEFAULTS.retry.limit, true),
-    maxRetryAfterMs: number(retryRaw as Record<string, unknown>, 'maxRetryAfterMs', DEFAULTS.retry.maxRetryAfterMs, true),
-  };
+  const clientId = requireString(raw, 'clientId', invalid);
+  const clientSecret = requireString(raw, 'clientSecret', invalid);
+  const tempToken = requireString(raw, 'tempToken', invalid);
+  const timeoutMs = optionalNumber(raw, 'timeoutMs', TRANSPORT_DEFAULTS.timeoutMs, invalid);
+  const retry = resolveRetry(raw.retry, invalid);
 
   const signal = input.signal;
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
