@@ -1,0 +1,394 @@
+/**
+ * A KYC flow in plain TypeScript: product form → personal data → ID + selfie
+ * upload with progress → confirm → hand-off of the temp token to the backend.
+ *
+ * Offline by default: the API is the SDK's testing kit, served in this tab by
+ * msw's service worker (see mock-api.ts). Set VITE_ONBOARDING_API_URL,
+ * VITE_ONBOARDING_CLIENT_ID and VITE_ONBOARDING_APP_KEY to talk to a real API.
+ */
+import { OnboardingClient, isOnboardingError, type OnboardingSession } from 'onboarding-sdk';
+import { kyc, type PersonalData, type ProductForm } from './kyc';
+
+const BACKEND_PATH = '/api/onboarding/temp-token';
+const env = import.meta.env;
+const realApi = typeof env.VITE_ONBOARDING_API_URL === 'string' && env.VITE_ONBOARDING_API_URL !== '';
+
+type Screen = 'product' | 'personal' | 'documents' | 'confirm' | 'handoff' | 'done' | 'failed';
+type DocKind = 'id' | 'selfie';
+
+const STEPPER: { label: string; screens: Screen[] }[] = [
+  { label: 'Your loan', screens: ['product'] },
+  { label: 'About you', screens: ['personal'] },
+  { label: 'Documents', screens: ['documents'] },
+  { label: 'Confirm', screens: ['confirm', 'handoff'] },
+  { label: 'Done', screens: ['done'] },
+];
+
+const state: {
+  screen: Screen;
+  product?: ProductForm;
+  personal?: PersonalData;
+  files: Partial<Record<DocKind, File>>;
+  uploaded: Partial<Record<DocKind, true>>;
+  docsStepId?: string;
+  credentialsId?: string;
+} = { screen: 'product', files: {}, uploaded: {} };
+
+let client: OnboardingClient;
+let session: OnboardingSession<typeof kyc.steps> | undefined;
+
+// ---------------------------------------------------------------- DOM helpers
+
+type Child = Node | string | false | null | undefined;
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false) continue;
+    el.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children) if (child) el.append(child);
+  return el;
+}
+const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
+const app = $('#app');
+
+function field(label: string, control: HTMLElement, name: string, hint?: string) {
+  return h('label', { class: 'field' }, h('span', { class: 'label' }, label), control, hint && h('span', { class: 'hint' }, hint), h('span', { class: 'error', 'data-error-for': name }));
+}
+function select(name: string, options: [string, string][], value: string) {
+  const el = h('select', { name, id: name });
+  for (const [v, text] of options) el.append(h('option', { value: v, selected: v === value }, text));
+  return el;
+}
+function formatBytes(n: number) {
+  return n >= 1_048_576 ? `${(n / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+}
+
+// ---------------------------------------------------------------- rendering
+
+function render(screen: Screen, body: HTMLElement) {
+  state.screen = screen;
+  document.documentElement.dataset.screen = screen;
+  const current = STEPPER.findIndex((s) => s.screens.includes(screen));
+  const stepper = h('ol', { class: 'stepper', 'aria-label': 'Progress' });
+  STEPPER.forEach((s, i) => {
+    const status = screen === 'done' || i < current ? 'done' : i === current ? 'current' : 'todo';
+    stepper.append(h('li', { 'data-status': status, 'aria-current': status === 'current' ? 'step' : false }, s.label));
+  });
+  app.replaceChildren(
+    h('header', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'N'), h('span', {}, 'Northwind Bank'), h('span', { class: 'muted' }, '· Identity verification')),
+    stepper,
+    h('div', { class: 'alert', role: 'alert', hidden: true }),
+    body,
+    h(
+      'p',
+      { class: 'footnote' },
+      realApi ? `API: ${env.VITE_ONBOARDING_API_URL}` : 'Offline demo · the API is onboarding-sdk/testing, answering in this tab through msw’s service worker.',
+    ),
+  );
+  body.querySelector<HTMLElement>('input, select, button')?.focus();
+}
+
+function showAlert(message: string) {
+  const alert = $('.alert');
+  alert.textContent = message;
+  alert.hidden = false;
+}
+function clearErrors() {
+  $('.alert').hidden = true;
+  document.querySelectorAll('[data-error-for]').forEach((el) => (el.textContent = ''));
+}
+function setFieldError(name: string, message: string) {
+  const el = document.querySelector(`[data-error-for="${name}"]`);
+  if (el) el.textContent = message;
+  else showAlert(message);
+}
+
+/** Runs a user action with the form disabled; maps SDK errors to the UI. */
+async function act(form: HTMLFormElement, fn: () => Promise<void>) {
+  clearErrors();
+  const submit = form.querySelector<HTMLButtonElement>('button[type=submit]')!;
+  submit.disabled = true;
+  form.setAttribute('aria-busy', 'true');
+  try {
+    await fn();
+  } catch (error) {
+    handleError(error);
+  } finally {
+    if (form.isConnected) {
+      submit.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+  }
+}
+
+function handleError(error: unknown) {
+  if (!isOnboardingError(error)) {
+    console.error(error);
+    showAlert('Something went wrong. Please try again.');
+    return;
+  }
+  if (error.code === 'validation_error' && error.issues?.length) {
+    for (const issue of error.issues) setFieldError(String(issue.path?.[0] ?? ''), issue.message);
+    return;
+  }
+  if (session && session.status !== 'active' && session.status !== 'completed') {
+    return showFailed(
+      session.status === 'expired' ? 'Your session expired' : 'We lost track of your session',
+      'For your security, verification sessions are short-lived. Please start again.',
+    );
+  }
+  const hint = error.retryable ? ' Please try again.' : '';
+  showAlert(`${error.message}${hint}${error.requestId ? ` (reference ${error.requestId})` : ''}`);
+}
+
+// ---------------------------------------------------------------- screens
+
+function showProduct() {
+  const p = state.product ?? { value: '25000', currency: 'EUR', period: '12' };
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true, id: 'product-form' },
+    h('h1', {}, 'How much would you like to borrow?'),
+    h('div', { class: 'row' },
+      field('Amount', h('input', { name: 'value', id: 'value', inputmode: 'numeric', autocomplete: 'off', value: p.value }), 'value'),
+      field('Currency', select('currency', [['EUR', 'EUR'], ['RON', 'RON']], p.currency), 'currency'),
+    ),
+    field('Repayment period', select('period', [['6', '6 months'], ['12', '12 months'], ['24', '24 months'], ['36', '36 months']], p.period), 'period'),
+    h('button', { type: 'submit', class: 'primary' }, 'Continue'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const data = Object.fromEntries(new FormData(form)) as ProductForm;
+    data.value = data.value.replace(/[\s,.]/g, '');
+    void act(form, async () => {
+      session ??= await client.startSession({ skill: kyc, tenantUserId: 'demo-user-42' });
+      await session.submitStep('product_form', data);
+      state.product = data;
+      showPersonal();
+    });
+  });
+  render('product', form);
+}
+
+function showPersonal() {
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true, id: 'personal-form' },
+    h('h1', {}, 'Tell us about yourself'),
+    h('p', { class: 'muted' }, 'As it appears on your ID document.'),
+    h('div', { class: 'row' },
+      field('First name', h('input', { name: 'first_name', id: 'first_name', autocomplete: 'given-name' }), 'first_name'),
+      field('Last name', h('input', { name: 'last_name', id: 'last_name', autocomplete: 'family-name' }), 'last_name'),
+    ),
+    field('Date of birth', h('input', { name: 'birth_date', id: 'birth_date', type: 'date', autocomplete: 'bday' }), 'birth_date'),
+    h('button', { type: 'submit', class: 'primary' }, 'Continue'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const data = Object.fromEntries(new FormData(form)) as PersonalData;
+    void act(form, async () => {
+      await session!.submitStep('personal_data', data);
+      state.personal = data;
+      showDocuments();
+    });
+  });
+  render('personal', form);
+}
+
+const DOCS: Record<DocKind, { label: string; hint: string; accept: string[] }> = {
+  id: { label: 'ID document', hint: 'Passport or ID card · JPEG, PNG or PDF · up to 10 MB', accept: ['image/jpeg', 'image/png', 'application/pdf'] },
+  selfie: { label: 'Selfie', hint: 'A clear photo of your face · JPEG or PNG', accept: ['image/jpeg', 'image/png'] },
+};
+
+function docField(kind: DocKind) {
+  const input = h('input', { type: 'file', name: kind, id: `${kind}-file`, accept: DOCS[kind].accept.join(',') });
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    if (file) state.files[kind] = file;
+    delete state.uploaded[kind];
+    $(`[data-error-for="${kind}"]`).textContent = '';
+    $(`#${kind}-status`).textContent = file ? `${file.name} · ${formatBytes(file.size)}` : '';
+    $<HTMLProgressElement>(`#${kind}-progress`).value = 0;
+  });
+  return h(
+    'div',
+    { class: 'doc', 'data-doc': kind },
+    field(DOCS[kind].label, input, kind, DOCS[kind].hint),
+    h('progress', { id: `${kind}-progress`, max: '1', value: '0', 'aria-label': `${DOCS[kind].label} upload` }),
+    h('span', { class: 'status', id: `${kind}-status` }),
+  );
+}
+
+/** The checks the SDK would make before sending, done up front so nothing is submitted with a bad file. */
+function checkDoc(kind: DocKind, file: File | undefined): string | undefined {
+  if (!file) return `Choose your ${DOCS[kind].label.toLowerCase()}.`;
+  if (!DOCS[kind].accept.includes(file.type)) return 'This file type is not accepted.';
+  const max = kyc.uploads.kyc_documents?.maxBytes ?? Infinity;
+  if (file.size > max) return `This file is too large (max ${formatBytes(max)}).`;
+  return undefined;
+}
+
+function showDocuments() {
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true, id: 'documents-form' },
+    h('h1', {}, 'Upload your documents'),
+    h('p', { class: 'muted' }, 'Files are sent straight to the verification service.'),
+    docField('id'),
+    docField('selfie'),
+    h('button', { type: 'submit', class: 'primary' }, 'Upload and continue'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void act(form, async () => {
+      const problems = (['id', 'selfie'] as const).map((kind) => [kind, checkDoc(kind, state.files[kind])] as const).filter(([, p]) => p);
+      if (problems.length) {
+        for (const [kind, problem] of problems) setFieldError(kind, problem!);
+        return;
+      }
+      // The step is submitted once; a failed upload is retried on its own.
+      state.docsStepId ??= (await session!.submitStep('kyc_documents', {})).stepId;
+      for (const kind of ['id', 'selfie'] as const) {
+        if (state.uploaded[kind]) continue;
+        const file = state.files[kind]!;
+        const bar = $<HTMLProgressElement>(`#${kind}-progress`);
+        const status = $(`#${kind}-status`);
+        try {
+          await session!.upload(file, {
+            stepId: state.docsStepId,
+            onProgress: ({ loaded, total }) => {
+              const ratio = total ? Math.min(1, loaded / total) : 0;
+              bar.value = ratio;
+              status.textContent = `Uploading ${file.name} · ${Math.round(ratio * 100)}%`;
+            },
+          });
+        } catch (error) {
+          status.textContent = `${file.name} · not uploaded`;
+          if (isOnboardingError(error) && error.code === 'validation_error') return setFieldError(kind, error.message);
+          throw error;
+        }
+        bar.value = 1;
+        status.textContent = `${file.name} · uploaded ✓`;
+        state.uploaded[kind] = true;
+      }
+      showConfirm();
+    });
+  });
+  render('documents', form);
+}
+
+function showConfirm() {
+  const p = state.product!;
+  const who = state.personal!;
+  const rows: [string, string][] = [
+    ['Amount', `${Number(p.value).toLocaleString('en')} ${p.currency}`],
+    ['Period', `${p.period} months`],
+    ['Name', `${who.first_name} ${who.last_name}`],
+    ['Date of birth', who.birth_date],
+    ['Documents', `${state.files.id!.name}, ${state.files.selfie!.name}`],
+  ];
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true, id: 'confirm-form' },
+    h('h1', {}, 'Check and confirm'),
+    h('dl', { class: 'summary' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'accept', id: 'accept' }), h('span', {}, 'I confirm that the information above is correct and consent to the identity check.')),
+    h('span', { class: 'error', 'data-error-for': 'accept' }),
+    h('button', { type: 'submit', class: 'primary' }, 'Confirm and finish'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const accept = $<HTMLInputElement>('#accept').checked;
+    void act(form, async () => {
+      // `accept: false` is rejected by the skill's schema before anything is sent.
+      const result = await session!.submitStep('confirm', { accept: accept as true });
+      if (result.handedOff) showDone();
+      else showHandoffFailed();
+    });
+  });
+  render('confirm', form);
+}
+
+function showHandoff() {
+  render(
+    'handoff',
+    h('section', { class: 'card center', id: 'handoff' }, h('div', { class: 'spinner', 'aria-hidden': 'true' }), h('h1', {}, 'Handing off securely…'), h('p', { class: 'muted' }, 'Your verification is complete. We are passing it to Northwind’s servers.')),
+  );
+}
+
+function showDone() {
+  render(
+    'done',
+    h(
+      'section',
+      { class: 'card center', id: 'done' },
+      h('div', { class: 'tick', 'aria-hidden': 'true' }, '✓'),
+      h('h1', {}, 'You’re verified'),
+      h('p', { class: 'muted' }, 'Thanks — your loan application continues with your verified identity.'),
+      state.credentialsId && h('p', { class: 'ref' }, 'Reference ', h('code', { id: 'credentials-id' }, state.credentialsId)),
+      restartButton('Start a new application'),
+    ),
+  );
+}
+
+function showHandoffFailed() {
+  const retry = h('button', { type: 'button', class: 'primary', id: 'retry-handoff' }, 'Try again');
+  retry.addEventListener('click', async () => {
+    retry.disabled = true;
+    showHandoff();
+    try {
+      await session!.retryHandoff();
+      showDone();
+    } catch {
+      showHandoffFailed();
+    }
+  });
+  render(
+    'failed',
+    h('section', { class: 'card center', id: 'failed' }, h('h1', {}, 'Almost there'), h('p', { class: 'muted' }, 'Your verification is complete, but we could not reach our servers to record it.'), retry),
+  );
+}
+
+function showFailed(title: string, detail: string) {
+  render('failed', h('section', { class: 'card center', id: 'failed' }, h('h1', {}, title), h('p', { class: 'muted' }, detail), restartButton('Start again')));
+}
+
+function restartButton(label: string) {
+  const button = h('button', { type: 'button', class: 'secondary', id: 'restart' }, label);
+  button.addEventListener('click', () => location.reload());
+  return button;
+}
+
+// ---------------------------------------------------------------- start-up
+
+async function main() {
+  let config: { baseUrl: string; clientId: string; clientAppKey: string };
+  if (realApi) {
+    config = { baseUrl: env.VITE_ONBOARDING_API_URL, clientId: env.VITE_ONBOARDING_CLIENT_ID, clientAppKey: env.VITE_ONBOARDING_APP_KEY };
+  } else {
+    const mock = await import('./mock-api'); // its own chunk: msw never ships with the real-API build
+    await mock.startMockApi(BACKEND_PATH);
+    config = { baseUrl: mock.MOCK_API_URL, ...mock.MOCK_CLIENT };
+  }
+  client = new OnboardingClient({
+    ...config,
+    // Called once, after the last step: post the token to YOUR backend, which
+    // exchanges it with its client secret (examples/backend). Throwing keeps the
+    // token in memory for session.retryHandoff().
+    onTempToken: async (tempToken) => {
+      const res = await fetch(BACKEND_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tempToken }) });
+      if (!res.ok) throw new Error(`the backend answered ${res.status}`);
+      state.credentialsId = ((await res.json()) as { credentialsId?: string }).credentialsId;
+    },
+  });
+  client.on('session:completed', showHandoff);
+  client.on('nonce:expiring', ({ msLeft }) => showAlert(`Your session expires in about ${Math.max(1, Math.round(msLeft / 60_000))} minutes. Continue to keep it.`));
+  client.on('session:expired', () => showFailed('Your session expired', 'For your security, verification sessions are short-lived. Please start again.'));
+  showProduct();
+}
+
+main().catch((error) => {
+  console.error(error);
+  app.replaceChildren(h('p', { class: 'card' }, 'The demo could not start. See the console for details.'));
+});

@@ -1,0 +1,215 @@
+// @vitest-environment happy-dom
+/**
+ * examples/react under React 19 StrictMode: one session, one handoff.
+ *
+ * StrictMode (development builds, as here) mounts, unmounts and re-mounts
+ * every component and runs effects twice. The first test below proves that
+ * double-invocation really happens in this harness (a naive hook creates two
+ * sessions), so the others show `useOnboarding` is immune to it, against the
+ * testing kit on msw/node.
+ */
+import { StrictMode, act, createElement as h, Fragment, useEffect, useState, type ReactNode } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { fileURLToPath } from 'node:url';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OnboardingClient, type SkillDefinition } from '../../src/index.js';
+import { createMockOnboardingApi } from '../../src/testing/index.js';
+
+// The example imports the package by name, as an app would; here it is the sources.
+vi.mock('onboarding-sdk', () => import('../../src/index.js'));
+
+// Loaded by path: the example is type-checked by its own tsconfig (JSX, the
+// `onboarding-sdk` paths), so the root type check does not follow it. The test
+// is .ts with createElement for the same reason.
+const example = (file: string) => import(/* @vite-ignore */ fileURLToPath(new URL(`../../examples/react/src/${file}`, import.meta.url)));
+const { App } = (await example('App.tsx')) as { App: (props: { client: OnboardingClient }) => ReactNode };
+const { kyc } = (await example('kyc.ts')) as { kyc: SkillDefinition };
+const { useOnboarding } = (await example('useOnboarding.ts')) as {
+  useOnboarding: (client: OnboardingClient, options: { skill: unknown }) => { status: string; stepIndex: number; totalSteps: number; currentStep?: string; sessionId?: string };
+};
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const BASE = 'https://api.example.com/v1';
+const CREDS = { clientId: 'react-client', clientAppKey: 'react-app-key' };
+const api = createMockOnboardingApi({ baseUrl: BASE, skills: { [kyc.name]: { steps: [...kyc.stepNames] } }, ...CREDS });
+const server = setupServer(...api.handlers);
+
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterAll(() => server.close());
+
+let root: Root | undefined;
+let container: HTMLElement;
+beforeEach(() => {
+  container = document.createElement('div');
+  document.body.append(container);
+});
+afterEach(async () => {
+  await act(async () => root?.unmount());
+  root = undefined;
+  container.remove();
+  api.reset();
+  sessionStorage.clear();
+});
+
+function makeClient(onTempToken: (token: string) => Promise<void> | void, withStorage = true) {
+  return new OnboardingClient({ baseUrl: BASE, ...CREDS, onTempToken, ...(withStorage && { storage: sessionStorage }) });
+}
+
+async function render(ui: ReactNode) {
+  root = createRoot(container);
+  await act(async () => root!.render(h(StrictMode, null, ui)));
+}
+
+const sessionsCreated = () => api.requests.filter((r) => r.endpoint === 'sessions').length;
+const status = () => container.querySelector('#app')?.getAttribute('data-status');
+
+async function until(check: () => boolean, what: string) {
+  await vi.waitFor(
+    async () => {
+      await act(async () => {});
+      if (!check()) throw new Error(`still waiting for ${what}; status=${status()} text=${container.textContent?.slice(0, 200)}`);
+    },
+    { timeout: 10_000, interval: 20 },
+  );
+}
+
+function setField(form: HTMLFormElement, name: string, value: string) {
+  (form.elements.namedItem(name) as HTMLInputElement).value = value;
+}
+
+async function submit(selector: string, fill?: (form: HTMLFormElement) => void) {
+  const form = container.querySelector<HTMLFormElement>(selector);
+  if (!form) throw new Error(`no ${selector} in: ${container.innerHTML.slice(0, 300)}`);
+  fill?.(form);
+  await act(async () => {
+    form.requestSubmit();
+  });
+}
+
+async function chooseFile(name: string, file: File) {
+  const input = container.querySelector<HTMLInputElement>(`input[name="${name}"]`)!;
+  Object.defineProperty(input, 'files', { configurable: true, value: [file] });
+  await act(async () => {
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+}
+
+async function clickThroughApp() {
+  await until(() => container.querySelector('#product-form') !== null, 'the product form');
+  await submit('#product-form');
+  await until(() => container.querySelector('#personal-form') !== null, 'the personal data form');
+  await submit('#personal-form', (f) => {
+    setField(f, 'first_name', 'Ana');
+    setField(f, 'last_name', 'Pop');
+    setField(f, 'birth_date', '1990-04-01');
+  });
+  await until(() => container.querySelector('#documents-form') !== null, 'the documents form');
+  await chooseFile('id', new File([new Uint8Array(256 * 1024).fill(7)], 'passport.jpg', { type: 'image/jpeg' }));
+  await chooseFile('selfie', new File([new Uint8Array(64 * 1024).fill(9)], 'selfie.png', { type: 'image/png' }));
+  await submit('#documents-form');
+  await until(() => container.querySelector('#confirm-form') !== null, 'the confirm form');
+  await submit('#confirm-form', (f) => ((f.elements.namedItem('accept') as HTMLInputElement).checked = true));
+}
+
+describe('examples/react under StrictMode', () => {
+  it('harness check: StrictMode double-invokes effects here, so a naive hook creates two sessions', async () => {
+    const client = makeClient(() => {});
+    let effectRuns = 0;
+    function Naive() {
+      const [id, setId] = useState<string>();
+      useEffect(() => {
+        effectRuns++;
+        void client.startSession({ skill: kyc }).then((s) => setId(s.id));
+      }, []);
+      return h('p', null, id);
+    }
+    await render(h(Naive));
+    await until(() => sessionsCreated() === 2, 'two sessions');
+    expect(effectRuns).toBe(2);
+    expect(sessionsCreated()).toBe(2);
+  });
+
+  it('the app creates ONE session and hands off ONCE through a full KYC flow', async () => {
+    const onTempToken = vi.fn(async (_token: string) => {});
+    const client = makeClient(onTempToken);
+    await render(h(App, { client }));
+    await clickThroughApp();
+    await until(() => status() === 'done', 'done');
+
+    expect(sessionsCreated()).toBe(1);
+    expect(api.sessions).toHaveLength(1);
+    expect(api.sessions[0]).toMatchObject({ status: 'SESSION_COMPLETED', completedSteps: [...kyc.stepNames] });
+    expect(api.sessions[0]!.uploads.map((u) => [u.name, u.size])).toEqual([
+      ['passport.jpg', 256 * 1024],
+      ['selfie.png', 64 * 1024],
+    ]);
+    expect(onTempToken).toHaveBeenCalledTimes(1);
+    expect(onTempToken).toHaveBeenCalledWith(api.issuedTempTokens[0], expect.objectContaining({ sessionId: api.sessions[0]!.id }));
+    expect(container.querySelector('#done')?.textContent).toContain('verified');
+    // Every call was accepted: no duplicate step, no reused nonce.
+    expect(api.requests.map((r) => r.responseStatus).every((s) => s === 200)).toBe(true);
+    expect(api.requests.filter((r) => r.endpoint === 'steps').map((r) => r.step)).toEqual([...kyc.stepNames]);
+    expect(sessionStorage.length).toBe(0);
+
+    // Re-mounting the finished app (e.g. a route change) neither starts nor hands off again.
+    await act(async () => root!.unmount());
+    root = createRoot(container);
+    await act(async () => root!.render(h(StrictMode, null, h(App, { client }))));
+    await until(() => status() === 'done', 'done again');
+    expect(sessionsCreated()).toBe(1);
+    expect(onTempToken).toHaveBeenCalledTimes(1);
+  });
+
+  it('components sharing the client and skill share one flow: still one session', async () => {
+    const client = makeClient(() => {});
+    function Header() {
+      const { status, stepIndex, totalSteps } = useOnboarding(client, { skill: kyc });
+      return h('p', { id: 'header', 'data-status': status }, `${stepIndex}/${totalSteps}`);
+    }
+    function Body() {
+      const { currentStep, sessionId } = useOnboarding(client, { skill: kyc });
+      return h('p', { id: 'body' }, `${currentStep}:${sessionId ?? ''}`);
+    }
+    await render(h(Fragment, null, h(Header), h(Body), h(Body)));
+    await until(() => container.querySelector('#header')?.getAttribute('data-status') === 'ready', 'ready');
+    expect(sessionsCreated()).toBe(1);
+    const bodies = [...container.querySelectorAll('#body')].map((b) => b.textContent);
+    expect(bodies).toEqual([`product_form:${api.sessions[0]!.id}`, `product_form:${api.sessions[0]!.id}`]);
+    expect(container.querySelector('#header')?.textContent).toBe('0/4');
+  });
+
+  it('a failed handoff is retried only when the user asks: onTempToken runs once per attempt', async () => {
+    const onTempToken = vi.fn<(token: string) => Promise<void>>().mockRejectedValueOnce(new Error('backend down')).mockResolvedValue(undefined);
+    const client = makeClient(onTempToken, false);
+    await render(h(App, { client }));
+    await clickThroughApp();
+    await until(() => status() === 'handoff-failed', 'handoff-failed');
+    // However often React re-renders, nothing calls onTempToken again on its own.
+    await act(async () => new Promise((r) => setTimeout(r, 100)));
+    expect(onTempToken).toHaveBeenCalledTimes(1);
+    const retry = [...container.querySelectorAll('button')].find((b) => b.textContent === 'Try again')!;
+    await act(async () => retry.click());
+    await until(() => status() === 'done', 'done');
+    expect(onTempToken).toHaveBeenCalledTimes(2);
+    expect(onTempToken.mock.calls[1]![0]).toBe(onTempToken.mock.calls[0]![0]);
+    expect(sessionsCreated()).toBe(1);
+  });
+
+  it('resumes the stored session on a remount after a reload instead of creating another', async () => {
+    const first = makeClient(() => {});
+    await render(h(App, { client: first }));
+    await until(() => container.querySelector('#product-form') !== null, 'the product form');
+    await submit('#product-form');
+    await until(() => container.querySelector('#personal-form') !== null, 'the personal data form');
+    await act(async () => root!.unmount());
+
+    // A "reload": a new client over the same sessionStorage.
+    const second = makeClient(() => {});
+    root = createRoot(container);
+    await act(async () => root!.render(h(StrictMode, null, h(App, { client: second }))));
+    await until(() => container.querySelector('#personal-form') !== null, 'the personal data form after the reload');
+    expect(sessionsCreated()).toBe(1);
+  });
+});
