@@ -1,5 +1,5 @@
-// `npm run size` (scripts/size.mjs). Sizes are min+gzip, as a browser downloads them.
-import { withSizeReport } from './scripts/size-plugin.mjs';
+// `npm run size` (test/tools/size.mjs). Sizes are min+gzip, as a browser downloads them.
+import { withSizeReport } from './test/tools/size-plugin.mjs';
 
 export default [
   {

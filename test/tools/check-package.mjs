@@ -21,7 +21,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FORBIDDEN } from './size-plugin.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const work = join(root, '.tmp', 'package-check');
 // Inside the repository on purpose: the scratch consumer finds ky, zod, mitt and
 // msw by walking up to the repository's node_modules, as an app would find its own.
@@ -217,7 +217,7 @@ await viteChecks();
 
 // --- 7. SSR -------------------------------------------------------------------------------------------
 section('SSR: the main entry in a fresh Node process (browser globals trapped)');
-copyFileSync(join(root, 'scripts', 'ssr-probe.mjs'), join(consumer, 'ssr-probe.mjs'));
+copyFileSync(join(root, 'test', 'tools', 'ssr-probe.mjs'), join(consumer, 'ssr-probe.mjs'));
 for (const mode of ['import', 'require']) {
   const r = run(process.execPath, ['ssr-probe.mjs', mode, 'onboarding-sdk', 'construct'], { cwd: consumer, timeout: 20_000 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('@@PROBE '));
@@ -295,7 +295,7 @@ async function viteChecks() {
     return;
   }
   ok(`vite build (browser) of \`import { OnboardingClient } from 'onboarding-sdk'\` builds (${main.modules.length} modules)`);
-  // The same rules as the size budget's bundle (scripts/size-plugin.mjs), here on a real app build.
+  // The same rules as the size budget's bundle (test/tools/size-plugin.mjs), here on a real app build.
   const found = FORBIDDEN.text.filter(([, re]) => re.test(main.code)).map(([name]) => name);
   check(found.length === 0, `its code has none of: ${FORBIDDEN.text.map(([n]) => n).join(', ')}`, `found: ${found.join(', ')}`);
   const modules = main.modules.filter((m) => FORBIDDEN.modules.some(([, re]) => re.test(m)));
