@@ -38,7 +38,7 @@ export type OnboardingEvents = {
 };
 
 /** Which public operation an `error` event comes from. */
-export type OnboardingOperation = 'startSession' | 'submitStep' | 'upload' | 'handoff' | 'resumeSession';
+export type OnboardingOperation = 'startSession' | 'submitStep' | 'upload' | 'handoff';
 
 /** Names of {@link OnboardingEvents}. */
 export type OnboardingEventType = keyof OnboardingEvents;

@@ -48,11 +48,15 @@ export interface UploadOptions {
 
 /** What `upload` resolves with. */
 export interface UploadResult {
+  /** The step the file was uploaded for. */
   stepId: string;
   /** The API's status string, e.g. `UPLOAD_RECEIVED`. */
   status: string;
+  /** The file name sent (after `fileName` and any `prepare` of the step's rules). */
   fileName: string;
+  /** Bytes sent (of the prepared file, if the step prepares files). */
   size: number;
+  /** MIME type sent; `application/octet-stream` when the file had none. */
   type: string;
 }
 

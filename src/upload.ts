@@ -1,6 +1,8 @@
 /** Bytes sent so far; `total` is the size of the request body being sent. */
 export interface UploadProgress {
+  /** Bytes of the file sent so far. */
   loaded: number;
+  /** Size of the file; constant through one upload, so `loaded / total` is the fraction done. */
   total: number;
 }
 

@@ -7,13 +7,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OnboardingClient } from '../../src/index.js';
 import { exchangeTempToken } from '../../src/server/index.js';
 import { createMockOnboardingApi } from '../../src/testing/index.js';
 
-// The example imports the package by name, as a backend would; here it is the sources.
-vi.mock('onboarding-sdk/server', () => import('../../src/server/index.js'));
+// The example imports the package by name; vitest.config.ts maps the name to the sources.
 // Loaded by path: the example is type-checked by its own tsconfig (examples/backend), whose
 // paths map `onboarding-sdk/server` to the sources; the root type check does not follow it.
 type BackendModule = {

@@ -16,9 +16,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { OnboardingClient, type SkillDefinition } from '../../src/index.js';
 import { createMockOnboardingApi } from '../../src/testing/index.js';
 
-// The example imports the package by name, as an app would; here it is the sources.
-vi.mock('onboarding-sdk', () => import('../../src/index.js'));
-
+// The example imports the package by name; vitest.config.ts maps the name to the sources.
 // Loaded by path: the example is type-checked by its own tsconfig (JSX, the
 // `onboarding-sdk` paths), so the root type check does not follow it. The test
 // is .ts with createElement for the same reason.
