@@ -1,4 +1,4 @@
-// Acceptance harness for the PACKED package (issues 2 and 3).
+// Acceptance harness for the PACKED package (issues 2, 3 and 5).
 //
 //   npm run test:pack                       # all groups
 //   npm run test:pack -- --only issue2      # one or more groups: server,issue2,kit,issue3,extra
@@ -14,7 +14,7 @@
 // 'onboarding-sdk/testing' like an integrator, against the independent strict
 // server (./strict-server.mjs) or the kit's msw handlers. Groups: `server`
 // self-checks the strict server with raw fetch (needs no tarball); `issue2`,
-// `kit`, `issue3` are the issues' acceptance points; `extra` covers CONTRACT.md
+// `kit`, `issue3`, `issue5` are the issues' acceptance points; `extra` covers CONTRACT.md
 // items beyond them (onboarding-sdk/server end to end, the CJS builds).
 // Output: one `PASS|FAIL group › name` line per check, then `N passed, N failed`.
 
@@ -26,7 +26,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const GROUPS = ['server', 'issue2', 'kit', 'issue3', 'extra'];
+const GROUPS = ['server', 'issue2', 'kit', 'issue3', 'issue5', 'extra'];
+// issue5 type-checks consumer code against the tarball's .d.ts with this repository's TypeScript.
+process.env.ACCEPTANCE_TSC = path.join(root, 'node_modules', 'typescript', 'lib', 'tsc.js');
 const CHECK_TIMEOUT_MS = 90_000;
 const MSW_VERSION = '3.0.5';
 

@@ -11,6 +11,7 @@ const GROUPS = {
   issue2: './issue2.mjs',
   kit: './kit.mjs',
   issue3: './issue3.mjs',
+  issue5: './issue5.mjs',
   extra: './extra.mjs',
 };
 
