@@ -8,6 +8,8 @@ const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.
 // sources; in your app `onboarding-sdk` comes from node_modules.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  // The two examples share the skill, the offline fake API, the styles and msw's worker.
+  publicDir: fileURLToPath(new URL('../shared/public', import.meta.url)),
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   resolve: {
     alias: [

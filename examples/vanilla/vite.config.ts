@@ -8,6 +8,8 @@ const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.
 // from node_modules and none of these aliases exist.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  // The two examples share the skill, the offline fake API, the styles and msw's worker.
+  publicDir: fileURLToPath(new URL('../shared/public', import.meta.url)),
   resolve: {
     alias: [
       { find: /^onboarding-sdk$/, replacement: src('index.ts') },

@@ -22,7 +22,7 @@ import { createMockOnboardingApi } from '../../src/testing/index.js';
 // is .ts with createElement for the same reason.
 const example = (file: string) => import(/* @vite-ignore */ fileURLToPath(new URL(`../../examples/react/src/${file}`, import.meta.url)));
 const { App } = (await example('App.tsx')) as { App: (props: { client: OnboardingClient }) => ReactNode };
-const { kyc } = (await example('kyc.ts')) as { kyc: SkillDefinition };
+const { kyc } = (await example('../../shared/kyc.ts')) as { kyc: SkillDefinition };
 const { useOnboarding } = (await example('useOnboarding.ts')) as {
   useOnboarding: (client: OnboardingClient, options: { skill: unknown }) => { status: string; stepIndex: number; totalSteps: number; currentStep?: string; sessionId?: string };
 };

@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { OnboardingClient } from 'onboarding-sdk';
-import { kyc, type PersonalData, type ProductForm } from './kyc';
+import { kyc, type PersonalData, type ProductForm } from '../../shared/kyc';
 import { useOnboarding } from './useOnboarding';
 
 const LABELS: Record<string, string> = {

@@ -2,7 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { OnboardingClient } from 'onboarding-sdk';
 import { App } from './App';
-import { MOCK_API_URL, MOCK_CLIENT, startMockApi } from './mock-api';
+import { MOCK_API_URL, MOCK_CLIENT, startMockApi } from '../../shared/mock-api';
+import '../../shared/style.css';
 
 const BACKEND_PATH = '/api/onboarding/temp-token';
 

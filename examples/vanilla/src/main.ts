@@ -7,7 +7,8 @@
  * VITE_ONBOARDING_CLIENT_ID and VITE_ONBOARDING_APP_KEY to talk to a real API.
  */
 import { OnboardingClient, isOnboardingError, type OnboardingSession } from 'onboarding-sdk';
-import { kyc, type PersonalData, type ProductForm } from './kyc';
+import { kyc, type PersonalData, type ProductForm } from '../../shared/kyc';
+import '../../shared/style.css';
 
 const BACKEND_PATH = '/api/onboarding/temp-token';
 const env = import.meta.env;
@@ -367,7 +368,7 @@ async function main() {
   if (realApi) {
     config = { baseUrl: env.VITE_ONBOARDING_API_URL, clientId: env.VITE_ONBOARDING_CLIENT_ID, clientAppKey: env.VITE_ONBOARDING_APP_KEY };
   } else {
-    const mock = await import('./mock-api'); // its own chunk: msw never ships with the real-API build
+    const mock = await import('../../shared/mock-api'); // its own chunk: msw never ships with the real-API build
     await mock.startMockApi(BACKEND_PATH);
     config = { baseUrl: mock.MOCK_API_URL, ...mock.MOCK_CLIENT };
   }
