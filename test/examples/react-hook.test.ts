@@ -10,6 +10,7 @@
  */
 import { StrictMode, act, createElement as h, Fragment, useEffect, useState, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -22,7 +23,9 @@ import { createMockOnboardingApi } from '../../src/testing/index.js';
 // is .ts with createElement for the same reason.
 const example = (file: string) => import(/* @vite-ignore */ fileURLToPath(new URL(`../../examples/react/src/${file}`, import.meta.url)));
 const { App } = (await example('App.tsx')) as { App: (props: { client: OnboardingClient }) => ReactNode };
-const { kyc } = (await example('../../shared/kyc.ts')) as { kyc: SkillDefinition };
+// A plain path: Vite rewrites `new URL(<template>, import.meta.url)` into a glob of that one folder.
+const sharedKyc = join(dirname(fileURLToPath(import.meta.url)), '../../examples/shared/kyc.ts');
+const { kyc } = (await import(/* @vite-ignore */ sharedKyc)) as { kyc: SkillDefinition };
 const { useOnboarding } = (await example('useOnboarding.ts')) as {
   useOnboarding: (client: OnboardingClient, options: { skill: unknown }) => { status: string; stepIndex: number; totalSteps: number; currentStep?: string; sessionId?: string };
 };
