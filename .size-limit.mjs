@@ -7,12 +7,12 @@ export default [
     // mitt) as ~13 KiB; measured as used here the floor is ~12.8 kB and the SDK's
     // own code (nonce chain, retries, expiry, resume, XHR uploads, typed-skill
     // validation, error mapping) ~6 kB, so 14.5 KiB cannot hold with ky 2. This
-    // limit guards against growth from today's 18.4 KiB; README § Size says more.
+    // limit guards against growth from today's 19.0 KiB; README § Size says more.
     name: "main entry: import { OnboardingClient } from 'onboarding-sdk' (with ky, zod/mini, mitt)",
     path: 'dist/index.js',
     import: '{ OnboardingClient }',
     gzip: true,
-    limit: '18.6 KiB',
+    limit: '19.3 KiB',
     modifyRolldownConfig: withSizeReport('main'),
   },
   {

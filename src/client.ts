@@ -42,15 +42,23 @@ export class OnboardingClient {
     this.#config = resolveConfig(config);
     this.#log = createLog(this.#config.logger, () => [this.#config.clientAppKey]);
     this.#store = new SessionStore(this.#config.storage, this.#config.storageKey, this.#log);
-    const { baseUrl, fetch, now, retry } = this.#config;
+    const { fetch, now, retry } = this.#config;
     this.#context = {
       config: this.#config,
-      transport: { baseUrl, fetch, now, retry, log: this.#log },
-      store: this.#store,
-      log: this.#log,
+      transport: { fetch, now, retry },
       emit: (type, payload) => this.#emitter.emit(type, payload),
+      // A new or resumed session becomes the client's current one.
+      claim: (session) => {
+        this.#active = session;
+      },
+      // One storage key per client: only the current session writes or clears it, so an older one never overwrites it.
+      persist: (session, record) => {
+        if (this.#active === session) this.#store.save(record);
+      },
       onEnded: (session) => {
-        if (this.#active === session) this.#active = undefined;
+        if (this.#active !== session) return;
+        this.#active = undefined;
+        this.#store.clear();
       },
     };
   }
@@ -77,7 +85,7 @@ export class OnboardingClient {
 
   /** Creates a session on the server; its nonce chain starts here. */
   async startSession<S extends string | SkillDefinition<any>>(options: StartSessionOptions<S>): Promise<OnboardingSession<StepsOf<S>>> {
-    const transport = { ...this.#context.transport, secrets: () => [this.#config.clientAppKey] };
+    const transport = { ...this.#context.transport, secrets: () => [this.#config.clientAppKey], log: this.#log };
     const signal = options?.signal;
     try {
       const skill = options?.skill;
@@ -97,19 +105,23 @@ export class OnboardingClient {
         ...(tenantUserId !== undefined && { tenant_user_id: tenantUserId }),
       };
       const url = apiUrl(this.#config.baseUrl, 'sessions');
-      const res = await post(transport, 'Creating a session', url, () => ({ json: body }), sessionSchema(), {
+      const sentAt = this.#config.now();
+      const res = await post(transport, {
+        what: 'Creating a session',
+        url,
+        body: () => ({ json: body }),
+        schema: sessionSchema(),
         signal,
         timeoutMs: this.#config.timeoutMs,
       });
-      this.#active?.dispose();
+      // The new session becomes the one that owns `storage`; an older one keeps working but no longer writes it.
       const session = new OnboardingSession<StepsOf<S>>(this.#context, {
         id: res.session_id,
         skill: name,
         definition,
         nonce: res.nonce,
-        nonceIssuedAt: this.#config.now(),
+        nonceIssuedAt: sentAt,
       });
-      this.#active = session;
       this.#emitter.emit('session:created', { sessionId: session.id, skill: name });
       return session;
     } catch (raw) {
@@ -128,7 +140,12 @@ export class OnboardingClient {
   async resumeSession<S extends string | SkillDefinition<any> = string>(
     options: { skill?: S } = {},
   ): Promise<OnboardingSession<StepsOf<S>> | null> {
-    if (this.#active?.status === 'active') return this.#active;
+    const given = options.skill;
+    const definition = typeof given === 'object' && given !== null ? (given as SkillDefinition) : undefined;
+    const wanted = definition?.name ?? (typeof given === 'string' ? given : undefined);
+    // The live session, never a twin of it: two objects would race on one nonce.
+    const live = this.#active;
+    if (live?.status === 'active') return wanted === undefined || wanted === live.skill ? live : null;
     const record = this.#store.load(this.#config.baseUrl, this.#config.clientId);
     if (!record) return null;
     if (this.#config.now() >= record.nonceIssuedAt + this.#config.nonceTtlMs) {
@@ -137,9 +154,7 @@ export class OnboardingClient {
       this.#emitter.emit('session:expired', { sessionId: record.sessionId });
       return null;
     }
-    const given = options.skill;
-    const definition = typeof given === 'object' && given !== null ? (given as SkillDefinition) : undefined;
-    if (definition && definition.name !== record.skill) return null;
+    if (wanted !== undefined && wanted !== record.skill) return null;
     const session = new OnboardingSession<StepsOf<S>>(this.#context, {
       id: record.sessionId,
       skill: record.skill,
@@ -148,8 +163,8 @@ export class OnboardingClient {
       nonceIssuedAt: record.nonceIssuedAt,
       lastStepId: record.lastStepId,
       completedSteps: record.completedSteps,
+      stepIds: record.stepIds,
     });
-    this.#active = session;
     this.#emitter.emit('session:resumed', {
       sessionId: session.id,
       skill: session.skill,

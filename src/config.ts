@@ -74,7 +74,7 @@ export interface OnboardingClientConfig {
    * `fetch` elsewhere (Node, workers).
    */
   uploadTransport?: 'auto' | 'xhr' | 'fetch';
-  /** Optional debug logger; every line is redacted of the app key, nonces and temp tokens. */
+  /** Optional debug logger (e.g. `console`); every line is redacted of the app key, the session's nonces and its temp token. */
   logger?: OnboardingLogger;
 }
 
@@ -136,6 +136,8 @@ export function resolveConfig(input: OnboardingClientConfig): ResolvedConfig {
   if (!['auto', 'xhr', 'fetch'].includes(uploadTransport)) invalid("`uploadTransport` must be 'auto', 'xhr' or 'fetch'.");
   const fetchImpl = input.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') invalid('No `fetch` is available; pass one in the `fetch` option.');
+  if (input.logger !== undefined && typeof input.logger?.debug !== 'function') invalid('`logger` must have a `debug` method.');
+  if (input.now !== undefined && typeof input.now !== 'function') invalid('`now` must be a function returning ms since the epoch.');
   return {
     baseUrl,
     clientId,

@@ -24,7 +24,7 @@ export type OnboardingEvents = {
   /** Bytes of an upload sent so far. */
   'upload:progress': { sessionId: string; stepId: string; loaded: number; total: number };
   /** An upload was accepted by the server. */
-  'upload:completed': { sessionId: string; stepId: string; fileName: string; size: number; type: string };
+  'upload:completed': { sessionId: string; stepId: string; status: string; fileName: string; size: number; type: string };
   /** The last step returned the temp token. Fires before the handoff to `onTempToken`. */
   'session:completed': { sessionId: string; skill: string };
   /** `onTempToken` returned without throwing: the token is delivered and dropped from memory. */

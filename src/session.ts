@@ -1,15 +1,29 @@
 import type { HandoffInfo, ResolvedConfig } from './config.js';
 import { OnboardingError } from './errors.js';
 import type { OnboardingEvents, OnboardingOperation } from './events.js';
-import type { Log } from './internal/logger.js';
+import { createLog, type Log } from './internal/logger.js';
 import { redact } from './internal/redact.js';
 import type { SubmitStepBody } from './protocol.js';
 import { stepSchema, uploadSchema } from './schemas.js';
 import type { SchemaInput, SkillDefinition, StepSchemas, UntypedSteps } from './skill.js';
 import { prepareUpload, validateStepData } from './validate.js';
-import type { SessionStore } from './storage.js';
-import { apiUrl, post, toOnboardingError, type TransportContext } from './transport.js';
+import type { StoredSession } from './storage.js';
+import { apiUrl, post, toOnboardingError, type PostRequest, type TransportContext } from './transport.js';
 import { createXhrFetch, hasXhr, toNamedFile, type UploadProgress } from './upload.js';
+
+/** Waits for `turn`, but rejects with the signal's reason as soon as it aborts. */
+function untilAborted(turn: Promise<unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+  if (!signal) return turn;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void turn.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(undefined);
+    });
+  });
+}
 
 /** Where a session stands. */
 export type OnboardingSessionStatus = 'active' | 'completed' | 'expired' | 'failed';
@@ -63,10 +77,12 @@ export interface UploadResult {
 /** What a session needs from its client; internal. */
 export interface SessionContext {
   config: ResolvedConfig;
-  transport: Omit<TransportContext, 'secrets'>;
-  store: SessionStore;
-  log: Log;
+  transport: Omit<TransportContext, 'secrets' | 'log'>;
   emit: <K extends keyof OnboardingEvents>(type: K, payload: OnboardingEvents[K]) => void;
+  /** Makes the session the client's current one (called once, when it is made). */
+  claim: (session: OnboardingSession<any>) => void;
+  /** Stores the session's resumable state — if it is the client's current session (one storage key per client). */
+  persist: (session: OnboardingSession<any>, record: StoredSession) => void;
   /** Called once the session can no longer be resumed (completed, expired, failed). */
   onEnded: (session: OnboardingSession<any>) => void;
 }
@@ -80,6 +96,8 @@ export interface SessionInit {
   nonceIssuedAt: number;
   lastStepId?: string | undefined;
   completedSteps?: string[];
+  /** Server ids of `completedSteps`, index for index (`''` where unknown). */
+  stepIds?: string[];
 }
 
 /**
@@ -100,14 +118,19 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
   #nonceIssuedAt: number;
   #lastStepId: string | undefined;
   readonly #completedSteps: string[];
-  readonly #stepNameById = new Map<string, string>();
+  readonly #stepIds: string[];
+  // Every nonce this session has held: an error mapped after a rotation or the end must still redact the one it sent.
+  readonly #nonces: string[] = [];
   #queue: Promise<unknown> = Promise.resolve();
+  // True while a call is out; the expiry timer then leaves the verdict to the server's answer.
+  #busy = false;
   #timers: ReturnType<typeof setTimeout>[] = [];
   // The temp token lives here only between completion and a successful handoff.
   #tempToken: string | undefined;
   #handoffInfo: HandoffInfo | undefined;
   #handoff: Promise<OnboardingError | undefined> | undefined;
   readonly #transport: TransportContext;
+  readonly #log: Log;
 
   /** @internal Sessions are made by `client.startSession()` / `client.resumeSession()`. */
   constructor(ctx: SessionContext, init: SessionInit) {
@@ -116,16 +139,15 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     this.skill = init.skill;
     this.#definition = init.definition;
     this.#nonce = init.nonce;
+    this.#nonces.push(init.nonce);
     this.#nonceIssuedAt = init.nonceIssuedAt;
     this.#lastStepId = init.lastStepId;
     this.#completedSteps = [...(init.completedSteps ?? [])];
-    if (init.lastStepId && this.#completedSteps.length) {
-      this.#stepNameById.set(init.lastStepId, this.#completedSteps[this.#completedSteps.length - 1]!);
-    }
-    this.#transport = {
-      ...ctx.transport,
-      secrets: () => [ctx.config.clientAppKey, this.#nonce, this.#tempToken],
-    };
+    this.#stepIds = this.#completedSteps.map((_, i) => init.stepIds?.[i] ?? '');
+    const secrets = () => [ctx.config.clientAppKey, ...this.#nonces, this.#tempToken];
+    this.#log = createLog(ctx.config.logger, secrets);
+    this.#transport = { ...ctx.transport, secrets, log: this.#log };
+    ctx.claim(this);
     this.#persist();
     this.#scheduleExpiry();
   }
@@ -203,12 +225,20 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       }
       const nonce = this.#usableNonce();
       const body: SubmitStepBody = { client_id: this.#ctx.config.clientId, nonce, skill: this.skill, step, data: payload };
-      const res = await this.#post(`Submitting step "${step}"`, apiUrl(this.#ctx.config.baseUrl, 'sessions', this.id, 'steps'), () => ({ json: body }), stepSchema(), options.signal, this.#ctx.config.timeoutMs);
+      const sentAt = this.#ctx.config.now();
+      const res = await this.#post({
+        what: `Submitting step "${step}"`,
+        url: apiUrl(this.#ctx.config.baseUrl, 'sessions', this.id, 'steps'),
+        body: () => ({ json: body }),
+        schema: stepSchema(),
+        signal: options.signal,
+        timeoutMs: this.#ctx.config.timeoutMs,
+      });
       this.#completedSteps.push(step);
-      this.#stepNameById.set(res.step_id, step);
+      this.#stepIds.push(res.step_id);
       this.#lastStepId = res.step_id;
       const completed = res.temp_token !== undefined;
-      if (res.nonce !== undefined) this.#setNonce(res.nonce);
+      if (res.nonce !== undefined) this.#setNonce(res.nonce, sentAt);
       else if (!completed) {
         // A step that neither continues the chain nor completes leaves no way forward.
         this.#fail();
@@ -230,6 +260,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
         this.#handoffInfo = { sessionId: this.id, skill: this.skill, stepId: res.step_id };
         this.#end('completed');
         this.#ctx.emit('session:completed', { sessionId: this.id, skill: this.skill });
+        // Resolves once onTempToken settled, so `handedOff` is the truth; a hung callback is the integrator's to bound.
         result.handedOff = (await this.#deliver()) === undefined;
       }
       return result;
@@ -247,9 +278,16 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       }
       const stepId = options.stepId ?? this.#lastStepId;
       if (!stepId) throw new OnboardingError('invalid_state', 'No step has been submitted yet: pass `stepId` or submit the step first.');
-      const stepName = this.#stepNameById.get(stepId);
       let named = toNamedFile(file, options.fileName);
-      if (this.#definition && stepName) named = await prepareUpload(this.#definition, stepName, named);
+      if (this.#definition) {
+        const stepName = this.#completedSteps[this.#stepIds.lastIndexOf(stepId)];
+        // A typed skill's upload rules must never be skipped because a step id is unknown.
+        if (!stepName) throw new OnboardingError('invalid_state', `Step ${stepId} is not a step this session submitted.`);
+        named = await prepareUpload(this.#definition, stepName, named);
+      }
+      const mode = this.#ctx.config.uploadTransport;
+      const useXhr = mode === 'xhr' || (mode === 'auto' && hasXhr());
+      if (useXhr && !hasXhr()) throw new OnboardingError('invalid_state', "uploadTransport is 'xhr' but this runtime has no XMLHttpRequest.");
       const nonce = this.#usableNonce();
       const form = () => {
         const body = new FormData();
@@ -263,24 +301,23 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
           options.onProgress?.(progress);
         } catch {
           // A UI callback's bug must not turn an upload the server received into a failure.
-          this.#ctx.log('onProgress threw');
+          this.#log('onProgress threw');
         }
         this.#ctx.emit('upload:progress', { sessionId: this.id, stepId, ...progress });
       };
-      const mode = this.#ctx.config.uploadTransport;
-      const useXhr = mode === 'xhr' || (mode === 'auto' && hasXhr());
       // One FormData per attempt: a body already sent cannot be sent again.
       let current: FormData | undefined;
-      const res = await this.#post(
-        `Uploading to step ${stepId}`,
-        apiUrl(this.#ctx.config.baseUrl, 'steps', stepId, 'upload'),
-        () => ({ body: (current = form()) }),
-        uploadSchema(),
-        options.signal,
-        this.#ctx.config.uploadTimeoutMs,
-        useXhr ? (input, init) => createXhrFetch(current!, report, named.size)(input, init) : undefined,
-      );
-      if (res.nonce !== undefined) this.#setNonce(res.nonce);
+      const sentAt = this.#ctx.config.now();
+      const res = await this.#post({
+        what: `Uploading to step ${stepId}`,
+        url: apiUrl(this.#ctx.config.baseUrl, 'steps', stepId, 'upload'),
+        body: () => ({ body: (current = form()) }),
+        schema: uploadSchema(),
+        signal: options.signal,
+        timeoutMs: this.#ctx.config.uploadTimeoutMs,
+        fetch: useXhr ? (input, init) => createXhrFetch(current!, report, named.size)(input, init) : undefined,
+      });
+      if (res.nonce !== undefined) this.#setNonce(res.nonce, sentAt);
       this.#persist();
       // Where no real progress exists (fetch), the final report still arrives; XHR may stop short of the last byte.
       report({ loaded: named.size, total: named.size });
@@ -294,6 +331,8 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
    * Calls `onTempToken` again with the kept token after it threw or rejected.
    * Resolves once it succeeds (at once if it already did); rejects with
    * `handoff_failed` if it fails again, keeping the token for another try.
+   * While a delivery is in progress, a call joins it rather than starting a
+   * second one (so do not await it from inside `onTempToken`).
    */
   async retryHandoff(): Promise<void> {
     if (this.#status !== 'completed') {
@@ -309,20 +348,31 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     this.#timers = [];
   }
 
-  /** Runs one public operation after the previous one finished; maps and reports its failure. */
+  /**
+   * Runs one public operation after the previous one finished; maps and reports
+   * its failure. An abort while waiting for its turn rejects at once.
+   */
   #run<T>(operation: OnboardingOperation, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(async () => {
+    const previous = this.#queue;
+    const run = (async () => {
       try {
-        if (signal?.aborted) throw signal.reason;
+        await untilAborted(previous, signal);
         this.#assertActive(operation);
-        return await fn();
+        this.#busy = true;
+        try {
+          return await fn();
+        } finally {
+          this.#busy = false;
+          this.#expireIfDue();
+        }
       } catch (raw) {
         const error = toOnboardingError(raw, operation, this.#transport, signal);
         this.#ctx.emit('error', { sessionId: this.id, operation, error });
         throw error;
       }
-    });
-    this.#queue = run.catch(() => undefined);
+    })();
+    // The next call waits for this one and for the one it was waiting on (which an abort skipped).
+    this.#queue = Promise.allSettled([previous, run]);
     return run;
   }
 
@@ -342,19 +392,12 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     return this.#nonce;
   }
 
-  async #post<T>(
-    what: string,
-    url: string,
-    body: () => { json: unknown } | { body: FormData },
-    schema: Parameters<typeof post<T>>[4],
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-    fetchImpl?: typeof globalThis.fetch,
-  ): Promise<T> {
+  /** Sends one call of the chain; a retry after a `Retry-After` wait re-checks the nonce first. */
+  async #post<T>(request: Omit<PostRequest<T>, 'beforeAttempt'>): Promise<T> {
     try {
-      return await post(this.#transport, what, url, body, schema, { signal, timeoutMs, fetch: fetchImpl });
+      return await post(this.#transport, { ...request, beforeAttempt: () => void this.#usableNonce() });
     } catch (raw) {
-      const error = toOnboardingError(raw, what, this.#transport, signal);
+      const error = toOnboardingError(raw, request.what, this.#transport, request.signal);
       if (error.code === 'expired_nonce') this.#expire();
       else if (error.code === 'invalid_nonce' || error.code === 'invalid_session_id') {
         // The server no longer accepts our nonce: most likely it processed an
@@ -362,7 +405,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
         this.#fail();
         throw new OnboardingError(
           error.code,
-          `${what} was refused (${error.code}): the session is out of step with the server, probably because an earlier answer was lost. Start a new session.`,
+          `${request.what} was refused (${error.code}): the session is out of step with the server, probably because an earlier answer was lost. Start a new session.`,
           { status: error.status, requestId: error.requestId, retryable: false },
         );
       }
@@ -370,9 +413,11 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     }
   }
 
-  #setNonce(nonce: string): void {
+  /** `issuedAt` is when the request was sent: the server's clock started no later, so ours must not start later either. */
+  #setNonce(nonce: string, issuedAt: number): void {
     this.#nonce = nonce;
-    this.#nonceIssuedAt = this.#ctx.config.now();
+    this.#nonces.push(nonce);
+    this.#nonceIssuedAt = issuedAt;
     this.#scheduleExpiry();
   }
 
@@ -393,32 +438,36 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
         this.#ctx.emit('nonce:expiring', { sessionId: this.id, expiresAt, msLeft: Math.max(0, expiresAt - now()) }),
       );
     }
-    later(left, () => this.#expire());
+    later(left, () => this.#expireIfDue());
+  }
+
+  /** Expires the session if its nonce is dead by the clock — unless a call is out, whose answer decides first. */
+  #expireIfDue(): void {
+    if (!this.#busy && this.#ctx.config.now() >= this.expiresAt) this.#expire();
   }
 
   #expire(): void {
-    if (this.#status !== 'active') return;
-    this.#end('expired');
-    this.#ctx.emit('session:expired', { sessionId: this.id });
+    if (this.#end('expired')) this.#ctx.emit('session:expired', { sessionId: this.id });
   }
 
   #fail(): void {
-    if (this.#status === 'active') this.#end('failed');
+    this.#end('failed');
   }
 
-  /** Leaves `active` for good: no timers, no stored state, no nonce in memory. */
-  #end(status: Exclude<OnboardingSessionStatus, 'active'>): void {
+  /** Leaves `active` for good: no timers, no stored state, no nonce in memory. False if it had already ended. */
+  #end(status: Exclude<OnboardingSessionStatus, 'active'>): boolean {
+    if (this.#status !== 'active') return false;
     this.#status = status;
     this.#nonce = undefined;
     this.dispose();
-    this.#ctx.store.clear();
     this.#ctx.onEnded(this);
+    return true;
   }
 
   #persist(): void {
     if (this.#status !== 'active' || this.#nonce === undefined) return;
     const { baseUrl, clientId } = this.#ctx.config;
-    this.#ctx.store.save({
+    this.#ctx.persist(this, {
       v: 1,
       baseUrl,
       clientId,
@@ -428,6 +477,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       nonceIssuedAt: this.#nonceIssuedAt,
       lastStepId: this.#lastStepId,
       completedSteps: this.#completedSteps,
+      stepIds: this.#stepIds,
     });
   }
 
@@ -437,9 +487,10 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     const info = this.#handoffInfo;
     if (token === undefined || info === undefined) return Promise.resolve(undefined);
     if (this.#handoff) return this.#handoff;
-    const attempt = this.#callOnTempToken(token, info);
+    // The callback runs a microtask later, after the marker is set: a callback
+    // that calls retryHandoff() itself joins this attempt instead of starting a second delivery.
+    const attempt = Promise.resolve().then(() => this.#callOnTempToken(token, info));
     this.#handoff = attempt;
-    // Cleared after the assignment above, even when onTempToken threw synchronously.
     void attempt.then(() => {
       if (this.#handoff === attempt) this.#handoff = undefined;
     });
@@ -460,7 +511,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
         `onTempToken failed (${message}); the temp token is kept in memory: call session.retryHandoff().`,
         { retryable: true, cause: new Error(message) },
       );
-      this.#ctx.log('handoff failed', { sessionId: this.id });
+      this.#log('handoff failed', { sessionId: this.id });
       this.#ctx.emit('error', { sessionId: this.id, operation: 'handoff', error });
       return error;
     }

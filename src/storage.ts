@@ -15,6 +15,8 @@ export interface StoredSession {
   nonceIssuedAt: number;
   lastStepId?: string | undefined;
   completedSteps: string[];
+  /** Server ids of `completedSteps`, index for index: uploads after a resume still find their step's rules. */
+  stepIds: string[];
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -36,7 +38,10 @@ function isStoredSession(v: unknown): v is StoredSession {
     Number.isSafeInteger(r.nonceIssuedAt) &&
     (r.lastStepId === undefined || isString(r.lastStepId)) &&
     Array.isArray(r.completedSteps) &&
-    r.completedSteps.every(isString)
+    r.completedSteps.every(isString) &&
+    Array.isArray(r.stepIds) &&
+    r.stepIds.length === r.completedSteps.length &&
+    r.stepIds.every(isString)
   );
 }
 
@@ -50,10 +55,6 @@ export class SessionStore {
     this.#storage = storage;
     this.#key = key;
     this.#log = log;
-  }
-
-  get enabled(): boolean {
-    return this.#storage !== undefined;
   }
 
   save(record: StoredSession): void {

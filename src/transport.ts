@@ -1,4 +1,4 @@
-import ky, { HTTPError, SchemaValidationError, TimeoutError, isHTTPError, isNetworkError, isTimeoutError } from 'ky';
+import ky, { SchemaValidationError, isHTTPError, isNetworkError, isTimeoutError } from 'ky';
 import type { StandardSchemaV1 } from 'ky';
 import { OnboardingError, type OnboardingErrorCode } from './errors.js';
 import type { Log } from './internal/logger.js';
@@ -6,18 +6,25 @@ import { redact } from './internal/redact.js';
 import { parseRetryAfter } from './internal/retry-after.js';
 import type { ApiErrorBody } from './protocol.js';
 
-/** What one call needs besides its body. */
-export interface SendOptions {
+/** One call: what to send, where, and what a 200 must look like. */
+export interface PostRequest<T> {
+  /** Names the operation in messages, e.g. `Submitting step "confirm"`. */
+  what: string;
+  url: string;
+  /** Builds the body for each attempt (a FormData cannot be sent twice). */
+  body: () => { json: unknown } | { body: FormData };
+  schema: StandardSchemaV1<unknown, T>;
+  timeoutMs: number;
   /** The caller's signal: aborting rejects with `aborted` and stops the request. */
   signal?: AbortSignal | undefined;
-  timeoutMs: number;
   /** Replaces fetch for this call (the XHR upload transport). */
   fetch?: typeof globalThis.fetch | undefined;
+  /** Runs before every attempt; throwing stops the call (a nonce that died during a Retry-After wait). */
+  beforeAttempt?: () => void;
 }
 
-/** Everything the transport needs from the client, fixed for its lifetime. */
+/** Everything the transport needs from its owner. */
 export interface TransportContext {
-  baseUrl: string;
   fetch: typeof globalThis.fetch;
   now: () => number;
   retry: { limit: number; maxRetryAfterMs: number };
@@ -68,7 +75,7 @@ export function toOnboardingError(
   if (signal?.aborted) {
     return new OnboardingError('aborted', `${what} was aborted by the caller.`, { retryable: true });
   }
-  if (isHTTPError(error) || error instanceof HTTPError) {
+  if (isHTTPError(error)) {
     const { status } = error.response;
     const body = parseErrorBody(error.data);
     const code = str(body?.code) ?? codeForStatus(status);
@@ -78,12 +85,12 @@ export function toOnboardingError(
     return new OnboardingError(code, `${what} failed with HTTP ${status} ${code}${detail}`, {
       status,
       requestId: str(body?.id),
-      // 5xx and rate limits say nothing was done; a 4xx will fail the same way again.
+      // A 5xx or a rate limit may pass if the same call is made later; a 4xx will fail the same way again.
       retryable: status === 408 || status === 429 || status >= 500,
       retryAfterMs,
     });
   }
-  if (isTimeoutError(error) || error instanceof TimeoutError) {
+  if (isTimeoutError(error)) {
     return new OnboardingError('timeout', `${what} timed out; the server may or may not have processed it.`, { retryable: true });
   }
   if (error instanceof SchemaValidationError) {
@@ -107,8 +114,8 @@ export function toOnboardingError(
   if (error instanceof Error && error.name === 'AbortError') {
     return new OnboardingError('aborted', `${what} was aborted.`, { retryable: true });
   }
-  const message = error instanceof Error ? redact(error.message, secrets) : String(error);
-  return new OnboardingError('network_error', `${what} failed unexpectedly (${redact(message, secrets)}).`, { retryable: true });
+  const message = redact(error instanceof Error ? error.message : String(error), secrets);
+  return new OnboardingError('network_error', `${what} failed unexpectedly (${message}).`, { retryable: true });
 }
 
 /** Waits, but stops at once when the signal aborts. */
@@ -134,31 +141,25 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * good. Anything else is handed back, because a POST that may have been
  * processed must not be replayed behind the caller's back.
  */
-export async function post<T>(
-  ctx: TransportContext,
-  what: string,
-  url: string,
-  body: () => { json: unknown } | { body: FormData },
-  schema: StandardSchemaV1<unknown, T>,
-  options: SendOptions,
-): Promise<T> {
-  const { signal } = options;
+export async function post<T>(ctx: TransportContext, request: PostRequest<T>): Promise<T> {
+  const { what, url, signal } = request;
   for (let attempt = 0; ; attempt++) {
     try {
       if (signal?.aborted) throw signal.reason;
+      request.beforeAttempt?.();
       ctx.log(`POST ${url}${attempt ? ` (retry ${attempt})` : ''}`);
       // ky's own retry stays off: it clones the request to retry, which tees a
       // streamed upload body into memory, and its POST policy is not ours.
       return await ky
         .post(url, {
-          ...body(),
-          fetch: options.fetch ?? ctx.fetch,
-          timeout: options.timeoutMs,
+          ...request.body(),
+          fetch: request.fetch ?? ctx.fetch,
+          timeout: request.timeoutMs,
           retry: 0,
           signal,
           headers: { accept: 'application/json' },
         })
-        .json(schema);
+        .json(request.schema);
     } catch (raw) {
       const error = toOnboardingError(raw, what, ctx, signal);
       const wait = error.retryAfterMs;

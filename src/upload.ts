@@ -19,7 +19,11 @@ function parseHeaders(raw: string): Headers {
   const headers = new Headers();
   for (const line of raw.trim().split(/[\r\n]+/)) {
     const at = line.indexOf(':');
-    if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+    try {
+      if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+    } catch {
+      // A header Headers refuses is one the SDK does not need.
+    }
   }
   return headers;
 }
@@ -57,18 +61,24 @@ export function createXhrFetch(
         if (fileSize === undefined) return onProgress({ loaded: event.loaded, total: event.total });
         onProgress({ loaded: Math.min(fileSize, Math.round((event.loaded / event.total) * fileSize)), total: fileSize });
       };
-      xhr.onload = () => {
+      const settle = (outcome: () => void) => {
         signal.removeEventListener('abort', onAbort);
-        resolve(
-          new Response([101, 204, 205, 304].includes(xhr.status) ? null : xhr.responseText, {
-            status: xhr.status,
-            statusText: xhr.statusText,
-            headers: parseHeaders(xhr.getAllResponseHeaders()),
-          }),
-        );
+        outcome();
       };
-      xhr.onerror = () => reject(new TypeError('Network request failed'));
-      xhr.onabort = () => reject(signal.reason ?? new DOMException('The upload was aborted.', 'AbortError'));
+      xhr.onload = () =>
+        settle(() => {
+          try {
+            // Status 0 means no HTTP answer reached the page (CORS refusal, connection cut).
+            if (xhr.status === 0) throw new TypeError('Network request failed');
+            const body = [204, 205, 304].includes(xhr.status) ? null : xhr.responseText;
+            resolve(new Response(body, { status: xhr.status, statusText: xhr.statusText, headers: parseHeaders(xhr.getAllResponseHeaders()) }));
+          } catch (error) {
+            // Never leave the promise pending on an answer Response cannot represent.
+            reject(error instanceof TypeError ? error : new TypeError('Network request failed'));
+          }
+        });
+      xhr.onerror = () => settle(() => reject(new TypeError('Network request failed')));
+      xhr.onabort = () => settle(() => reject(signal.reason ?? new DOMException('The upload was aborted.', 'AbortError')));
       if (signal.aborted) return reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
       xhr.send(form);

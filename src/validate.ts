@@ -14,17 +14,40 @@ export async function validateStepData(
 ): Promise<Record<string, unknown>> {
   const schema = definition.steps[step];
   if (!schema) return data;
-  const result = await schema['~standard'].validate(data);
+  let result: Awaited<ReturnType<typeof schema['~standard']['validate']>>;
+  try {
+    result = await schema['~standard'].validate(data);
+  } catch (cause) {
+    throw new OnboardingError('validation_error', `The schema of step "${step}" threw while validating.`, { cause });
+  }
   if (result.issues) {
-    const issues: OnboardingValidationIssue[] = result.issues.map((issue) => ({
-      message: issue.message,
-      path: issue.path?.map((p) => (typeof p === 'object' && p !== null ? p.key : p)),
-    }));
+    const issues: OnboardingValidationIssue[] = result.issues.map((issue) => {
+      const path = issue.path?.map((p) => (typeof p === 'object' && p !== null ? p.key : p));
+      return { message: withoutValue(issue.message, valueAt(data, path)), path };
+    });
     const where = issues.map((i) => (i.path?.length ? i.path.join('.') : '(root)')).join(', ');
     throw new OnboardingError('validation_error', `The data of step "${step}" is invalid at: ${where}.`, { issues });
   }
   // Send what the schema produced (defaults, coercions), as the integrator declared.
   return result.value as Record<string, unknown>;
+}
+
+function valueAt(data: unknown, path: ReadonlyArray<PropertyKey> | undefined): unknown {
+  let value = data;
+  for (const key of path ?? []) value = (value as Record<PropertyKey, unknown> | null | undefined)?.[key];
+  return value;
+}
+
+/**
+ * Some schema libraries quote the received value in their messages
+ * (`Received "…"`); the value may be personal data or a secret, so it is cut
+ * out before the message reaches an error, an event or a log.
+ */
+function withoutValue(message: string, value: unknown): string {
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') return message;
+  const text = String(value);
+  // One or two characters are no secret, and cutting them would garble the message.
+  return text.length > 2 ? message.split(text).join('[value]') : message;
 }
 
 function accepts(accept: readonly string[], type: string): boolean {
@@ -50,7 +73,14 @@ export async function prepareUpload(definition: SkillDefinition, step: string, f
       { issues: [{ message: 'file type not accepted', path: ['file', 'type'] }] },
     );
   }
-  const prepared = rules.prepare ? toNamedFile(await rules.prepare(file), undefined, file.name) : file;
+  let prepared = file;
+  if (rules.prepare) {
+    try {
+      prepared = toNamedFile(await rules.prepare(file), undefined, file.name);
+    } catch (cause) {
+      throw new OnboardingError('validation_error', `Preparing the file for step "${step}" failed.`, { cause });
+    }
+  }
   if (rules.maxBytes !== undefined && prepared.size > rules.maxBytes) {
     throw new OnboardingError(
       'validation_error',

@@ -238,6 +238,7 @@ describe('untrusted storage content', () => {
     nonce: 'n-0123456789abcdef',
     nonceIssuedAt: Date.now(),
     completedSteps: [],
+    stepIds: [],
   });
 
   it.each([
@@ -249,6 +250,7 @@ describe('untrusted storage content', () => {
     ['a missing nonce', JSON.stringify({ ...valid(), nonce: undefined })],
     ['a numeric session id', JSON.stringify({ ...valid(), sessionId: 42 })],
     ['completedSteps that are not strings', JSON.stringify({ ...valid(), completedSteps: [{}] })],
+    ['step ids that do not match the completed steps', JSON.stringify({ ...valid(), completedSteps: ['a'], stepIds: [] })],
     ['a non-numeric issue time', JSON.stringify({ ...valid(), nonceIssuedAt: 'yesterday' })],
   ])('ignores %s without throwing', async (_what, raw) => {
     const storage = new MemoryStorage();

@@ -5,9 +5,10 @@ export interface OnboardingLogger {
   debug(message: string, details?: Record<string, unknown>): void;
 }
 
-/** A logger that redacts the given secrets from every line and every string detail. */
+/** The SDK's internal log function. */
 export type Log = (message: string, details?: Record<string, unknown>) => void;
 
+/** A log that redacts the given secrets from every line and every string detail, and never throws. */
 export function createLog(logger: OnboardingLogger | undefined, secrets: () => ReadonlyArray<string | undefined>): Log {
   if (!logger) return () => {};
   return (message, details) => {
@@ -16,6 +17,10 @@ export function createLog(logger: OnboardingLogger | undefined, secrets: () => R
     for (const [key, value] of Object.entries(details ?? {})) {
       clean[key] = typeof value === 'string' ? redact(value, s) : value;
     }
-    logger.debug(`[onboarding-sdk] ${redact(message, s)}`, clean);
+    try {
+      logger.debug(`[onboarding-sdk] ${redact(message, s)}`, clean);
+    } catch {
+      // A broken logger must not turn a working call into a failure.
+    }
   };
 }

@@ -31,7 +31,6 @@ export async function exchangeTempToken(options: ExchangeTempTokenOptions): Prom
   const o = resolveExchangeOptions(options);
   const secrets = () => [o.clientSecret, o.tempToken];
   const ctx: TransportContext = {
-    baseUrl: o.baseUrl,
     fetch: o.fetch,
     now: () => Date.now(),
     retry: o.retry,
@@ -39,7 +38,11 @@ export async function exchangeTempToken(options: ExchangeTempTokenOptions): Prom
     log: createLog(o.logger, secrets),
   };
   const body: ExchangeTokenBody = { client_id: o.clientId, client_secret: o.clientSecret, temp_token: o.tempToken };
-  const granted = await post(ctx, WHAT, apiUrl(o.baseUrl, 'tokens'), () => ({ json: body }), tokenSchema(), {
+  const granted = await post(ctx, {
+    what: WHAT,
+    url: apiUrl(o.baseUrl, 'tokens'),
+    body: () => ({ json: body }),
+    schema: tokenSchema(),
     signal: o.signal,
     timeoutMs: o.timeoutMs,
   });

@@ -1,10 +1,10 @@
 /** `createMockOnboardingApi`: resolves the options and wires state, faults, clock and handlers together. */
-import { NONCE_TTL_MS } from '../protocol';
-import { createClock } from './clock';
-import { FaultQueue } from './faults';
-import { createHandlers } from './handlers';
-import { OnboardingState } from './state';
-import type { MockOnboardingApi, MockOnboardingApiOptions, MockSkill, RecordedRequest } from './types';
+import { NONCE_TTL_MS } from '../protocol.js';
+import { createClock } from './clock.js';
+import { FaultQueue } from './faults.js';
+import { createHandlers } from './handlers.js';
+import { OnboardingState } from './state.js';
+import type { MockOnboardingApi, MockOnboardingApiOptions, MockSkill, RecordedRequest } from './types.js';
 
 /**
  * A stateful, strict fake of the onboarding API as msw handlers.

@@ -3,7 +3,7 @@
  * cannot read is still recorded (as raw text) and then answered with the
  * documented 400, like a strict server would.
  */
-import { MockApiError, badRequest } from './errors';
+import { MockApiError, badRequest } from './errors.js';
 
 /** A parsed body, or the raw text plus the error to answer with. */
 export type ReadBody<T> = { ok: true; value: T } | { ok: false; raw: unknown; error: MockApiError };

@@ -2,8 +2,8 @@
  * The documented error body (PROTOCOL §5). Protocol rules throw `MockApiError`;
  * the handlers turn it into `{ id, type, http, code, message }` with the status.
  */
-import type { ApiErrorType } from '../protocol';
-import { randomUuid } from './random';
+import type { ApiErrorType } from '../protocol.js';
+import { randomUuid } from './random.js';
 
 /** The documented error body, with every field present (the kit always sends all of them). */
 export interface MockErrorBody {

@@ -5,8 +5,8 @@
  * failures real networks and proxies produce.
  */
 import { HttpResponse } from 'msw';
-import { defaultErrorForStatus } from './errors';
-import type { MockEndpoint } from './types';
+import { defaultErrorForStatus } from './errors.js';
+import type { MockEndpoint } from './types.js';
 
 /** Which requests a fault applies to. */
 export interface FaultTarget {

@@ -3,13 +3,13 @@
  * process -> answer) and CORS on every answer. Protocol rules live in state.ts.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import type { CreateSessionResponse } from '../protocol';
-import { describeParts, readJson, readMultipart, type ReadBody, type UploadParts } from './body';
-import { corsHeaders, preflight } from './cors';
-import { MockApiError } from './errors';
-import { faultAnswer, isAnswerFault, waitUnlessAborted, type FaultQueue } from './faults';
-import type { OnboardingState } from './state';
-import type { MockEndpoint, RecordedRequest } from './types';
+import type { CreateSessionResponse } from '../protocol.js';
+import { describeParts, readJson, readMultipart, type ReadBody, type UploadParts } from './body.js';
+import { corsHeaders, preflight } from './cors.js';
+import { MockApiError } from './errors.js';
+import { faultAnswer, isAnswerFault, waitUnlessAborted, type FaultQueue } from './faults.js';
+import type { OnboardingState } from './state.js';
+import type { MockEndpoint, RecordedRequest } from './types.js';
 
 export interface HandlerContext {
   baseUrl: string;

@@ -5,11 +5,11 @@
  * dependency: only this entry imports it. No Node-only API is used, so the
  * same code runs in a page.
  */
-export { createMockOnboardingApi } from './api';
-export type { MockClock } from './clock';
-export type { MockErrorBody } from './errors';
-export type { FaultHandle, FaultKind, FaultTarget, MockFault } from './faults';
-export type { RecordedFile } from './body';
+export { createMockOnboardingApi } from './api.js';
+export type { MockClock } from './clock.js';
+export type { MockErrorBody } from './errors.js';
+export type { FaultHandle, FaultKind, FaultTarget, MockFault } from './faults.js';
+export type { RecordedFile } from './body.js';
 export type {
   MockEndpoint,
   MockOnboardingApi,
@@ -19,4 +19,4 @@ export type {
   MockSkill,
   MockUpload,
   RecordedRequest,
-} from './types';
+} from './types.js';

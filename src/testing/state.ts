@@ -9,12 +9,12 @@ import type {
   ExchangeTokenResponse,
   SubmitStepResponse,
   UploadResponse,
-} from '../protocol';
-import { describeFile, isBlobLike, optionalString, requireObject, requireStrings, type UploadParts } from './body';
-import type { MockClock } from './clock';
-import { badRequest, notFound, unauthorized } from './errors';
-import { randomToken, randomUuid } from './random';
-import type { MockSession, MockSkill, MockUpload } from './types';
+} from '../protocol.js';
+import { describeFile, isBlobLike, optionalString, requireObject, requireStrings, type UploadParts } from './body.js';
+import type { MockClock } from './clock.js';
+import { badRequest, notFound, unauthorized } from './errors.js';
+import { randomToken, randomUuid } from './random.js';
+import type { MockSession, MockSkill, MockUpload } from './types.js';
 
 /** Options resolved by `createMockOnboardingApi`. */
 export interface StateConfig {

@@ -1,8 +1,8 @@
 /** Public types of the testing kit (options, what it records, its read-only views). */
 import type { HttpHandler } from 'msw';
-import type { MockClock } from './clock';
-import type { FaultHandle, FaultKind, MockFault } from './faults';
-import type { RecordedFile } from './body';
+import type { MockClock } from './clock.js';
+import type { FaultHandle, FaultKind, MockFault } from './faults.js';
+import type { RecordedFile } from './body.js';
 
 /** The API's endpoints, as the kit names them in records and fault filters. */
 export type MockEndpoint = 'sessions' | 'steps' | 'upload' | 'tokens';
