@@ -17,9 +17,13 @@ export interface UploadParts {
 
 /** What the kit records about a received file (the Blob is kept so tests can compare bytes). */
 export interface RecordedFile {
+  /** The part's file name, as received. */
   name: string;
+  /** The part's MIME type, as received. */
   type: string;
+  /** Bytes received. */
   size: number;
+  /** The bytes themselves, to compare with what was sent. */
   blob: Blob;
 }
 

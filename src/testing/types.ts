@@ -101,10 +101,13 @@ export interface MockSession {
   readonly skill: string;
   /** The `tenant_user_id` sent at creation, if any. */
   readonly tenantUserId?: string;
+  /** The API's status string for the session, as its last answer said. */
   readonly status: MockSessionStatus;
   /** Accepted steps, in order; `stepIds[i]` is the `step_id` answered for `completedSteps[i]`. */
   readonly completedSteps: readonly string[];
+  /** The `step_id` answered for each accepted step (uploads must target one of these). */
   readonly stepIds: readonly string[];
+  /** Files received for this session's steps, in order. */
   readonly uploads: readonly MockUpload[];
   /** The nonce the session accepts next (absent once none is outstanding). */
   readonly nonce?: string;
