@@ -6,7 +6,7 @@ import { createLog, type Log } from './internal/logger.js';
 import type { CreateSessionBody } from './protocol.js';
 import { sessionSchema } from './schemas.js';
 import { OnboardingSession, type SessionContext } from './session.js';
-import type { SkillDefinition, StepSchemas, UntypedSteps } from './skill.js';
+import type { SkillDefinition, UntypedSteps } from './skill.js';
 import { SessionStore } from './storage.js';
 import { apiUrl, post, toOnboardingError } from './transport.js';
 
