@@ -15,7 +15,7 @@ const skill = 'xyz_kyc_sbx_#3.0';
 
 const api = createMockOnboardingApi({
   baseUrl,
-  skills: { [skill]: { steps: ['product_form', 'personal_data', 'kyc_documents', 'confirm'] } },
+  skills: { [skill]: { steps: ['product_form', 'personal_data', 'kyc_documents', 'confirm'], uploads: ['kyc_documents'] } },
   clientId: 'demo-client',
   clientAppKey: 'demo-app-key-public',
   clientSecret: 'demo-secret-backend-only',

@@ -5,7 +5,7 @@ const { api, use } = setupMockApi();
 
 describe('completion', () => {
   it('resolves the last step with completed true and status completed', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS.slice(0, -1));
 
     const last = await session.submitStep('confirm', { accept: true });
@@ -18,7 +18,7 @@ describe('completion', () => {
 
   it('calls onTempToken exactly once with the issued token and the session info', async () => {
     const onTempToken = vi.fn();
-    const session = await createClient({ onTempToken }).startSession({ skill: SKILL });
+    const session = await createClient({ onTempToken }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     await submitSteps(session, STEPS);
 
@@ -37,7 +37,7 @@ describe('completion', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
       order.push('handed off');
     });
-    const session = await createClient({ onTempToken }).startSession({ skill: SKILL });
+    const session = await createClient({ onTempToken }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     await submitSteps(session, STEPS);
     order.push('resolved');
@@ -48,7 +48,7 @@ describe('completion', () => {
   it('recognises completion by temp_token even when the last answer also carries a nonce', async () => {
     use({ lastStepNonce: true });
     const onTempToken = vi.fn();
-    const session = await createClient({ onTempToken }).startSession({ skill: 'single_step_#1.0' });
+    const session = await createClient({ onTempToken }).startSession({ skill: 'single_step_#1.0', tenantUserId: 'u-42' });
 
     const last = await session.submitStep('only', {});
 
@@ -58,7 +58,7 @@ describe('completion', () => {
   });
 
   it('rejects a later submitStep with session_completed and sends nothing', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS);
     const sent = api.requests.length;
 
@@ -70,7 +70,7 @@ describe('completion', () => {
   });
 
   it('rejects a later upload with session_completed and sends nothing', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS);
     const sent = api.requests.length;
 
@@ -82,7 +82,7 @@ describe('completion', () => {
 
   it('never calls onTempToken for a step that did not complete the session', async () => {
     const onTempToken = vi.fn();
-    const session = await createClient({ onTempToken }).startSession({ skill: SKILL });
+    const session = await createClient({ onTempToken }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     await submitSteps(session, STEPS.slice(0, -1));
 

@@ -111,7 +111,7 @@ describe('the constructor accepts', () => {
   it('a trailing slash on baseUrl without doubling it in request URLs', async () => {
     const client = new OnboardingClient({ ...valid(), baseUrl: `${BASE_URL}/` });
 
-    await client.startSession({ skill: SKILL });
+    await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     expect(api.requests[0]!.url).toBe(`${BASE_URL}/sessions`);
   });

@@ -6,7 +6,7 @@ import { PRODUCT_FORM, SKILL, createClient, fileOf, rejectionOf, setupMockApi } 
 const { api } = setupMockApi();
 
 async function activeSession() {
-  return createClient().startSession({ skill: SKILL });
+  return createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
 }
 
 describe('OnboardingError and isOnboardingError', () => {
@@ -64,7 +64,7 @@ describe('mapping API errors', () => {
   ])('gives a bare { message } with HTTP %i the SDK code %s', async (status, code) => {
     api.inject({ kind: 'bare-message', status, message: 'something is off', endpoint: 'sessions' });
 
-    const error = await rejectionOf(createClient().startSession({ skill: SKILL }));
+    const error = await rejectionOf(createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' }));
 
     expect(error).toMatchObject({ code, status, requestId: undefined });
     expect(error.message).toContain('something is off');
@@ -84,7 +84,7 @@ describe('mapping API errors', () => {
   it('gives an HTML 502 a retryable server_error code', async () => {
     api.inject({ kind: 'html', status: 502, endpoint: 'sessions' });
 
-    const error = await rejectionOf(createClient().startSession({ skill: SKILL }));
+    const error = await rejectionOf(createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' }));
 
     expect(error).toMatchObject({ code: 'server_error', status: 502, retryable: true });
   });
@@ -94,7 +94,7 @@ describe('validating 200 bodies', () => {
   it('rejects a session answer of the wrong shape with invalid_response and the schema issues', async () => {
     api.inject({ kind: 'wrong-shape', endpoint: 'sessions' });
 
-    const error = await rejectionOf(createClient().startSession({ skill: SKILL }));
+    const error = await rejectionOf(createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' }));
 
     expect(error.code).toBe('invalid_response');
     expect(error.issues?.length).toBeGreaterThan(0);
@@ -123,8 +123,8 @@ describe('validating 200 bodies', () => {
     api.inject({ kind: 'wrong-shape', endpoint: 'sessions', body: null });
     const client = createClient();
 
-    expect((await rejectionOf(client.startSession({ skill: SKILL }))).code).toBe('invalid_response');
-    expect((await rejectionOf(client.startSession({ skill: SKILL }))).code).toBe('invalid_response');
+    expect((await rejectionOf(client.startSession({ skill: SKILL, tenantUserId: 'u-42' }))).code).toBe('invalid_response');
+    expect((await rejectionOf(client.startSession({ skill: SKILL, tenantUserId: 'u-42' }))).code).toBe('invalid_response');
   });
 
   it('rejects an upload answer of the wrong shape with invalid_response', async () => {
@@ -137,10 +137,10 @@ describe('validating 200 bodies', () => {
 
   it.each(['sessions', 'steps'] as const)('rejects malformed JSON from %s with invalid_response', async (endpoint) => {
     const client = createClient();
-    const session = endpoint === 'steps' ? await client.startSession({ skill: SKILL }) : undefined;
+    const session = endpoint === 'steps' ? await client.startSession({ skill: SKILL, tenantUserId: 'u-42' }) : undefined;
     api.inject({ kind: 'malformed-json', endpoint });
 
-    const error = await rejectionOf(session ? session.submitStep('product_form', PRODUCT_FORM) : client.startSession({ skill: SKILL }));
+    const error = await rejectionOf(session ? session.submitStep('product_form', PRODUCT_FORM) : client.startSession({ skill: SKILL, tenantUserId: 'u-42' }));
 
     expect(error.code).toBe('invalid_response');
     expect(error.status === undefined || error.status === 200).toBe(true);

@@ -9,7 +9,7 @@ describe('events', () => {
     const seen: [string, unknown][] = [];
     client.on('*', (type, payload) => seen.push([type, payload]));
 
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS.slice(0, 2));
     await session.upload(fileOf(64, 'id.jpg'));
     await submitSteps(session, STEPS.slice(2));
@@ -35,7 +35,7 @@ describe('events', () => {
     const client = createClient();
     const submitted = vi.fn();
     client.on('step:submitted', submitted);
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     const result = await session.submitStep('product_form', {});
 
@@ -51,7 +51,7 @@ describe('events', () => {
     const wildcard = vi.fn();
     const off = client.on('step:submitted', listener);
     const offAll = client.on('*', wildcard);
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await session.submitStep('product_form', {});
     const wildcardCalls = wildcard.mock.calls.length;
 
@@ -75,7 +75,7 @@ describe('events', () => {
     });
     client.on('step:submitted', after);
 
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS);
 
     expect(session.status).toBe('completed');
@@ -87,7 +87,7 @@ describe('events', () => {
     const client = createClient();
     const errors = vi.fn();
     client.on('error', errors);
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     const error = await rejectionOf(session.submitStep('confirm', {}));
 
@@ -100,7 +100,7 @@ describe('events', () => {
     const errors = vi.fn();
     client.on('error', errors);
 
-    const error = await rejectionOf(client.startSession({ skill: 'unknown_#1' }));
+    const error = await rejectionOf(client.startSession({ skill: 'unknown_#1', tenantUserId: 'u-42' }));
 
     expect(errors).toHaveBeenCalledWith({ sessionId: undefined, operation: 'startSession', error });
   });
@@ -109,7 +109,7 @@ describe('events', () => {
     const client = createClient();
     const completed = vi.fn();
     client.on('session:completed', completed);
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     await submitSteps(session, STEPS);
 

@@ -19,7 +19,7 @@ describe('nonce expiry by the clock', () => {
   it('warns with nonce:expiring at ttl - nonceWarningMs, then emits session:expired at ttl and moves to expired', async () => {
     useFakeClock(T0);
     const { client, events, types } = recordingClient();
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     vi.advanceTimersByTime(25 * MINUTE - 1);
     expect(types()).not.toContain('nonce:expiring');
@@ -40,7 +40,7 @@ describe('nonce expiry by the clock', () => {
   it('counts from the latest nonce: each step answer restarts the 30 minutes', async () => {
     useFakeClock(T0);
     const { client, types } = recordingClient();
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     vi.advanceTimersByTime(20 * MINUTE);
     await session.submitStep('product_form', PRODUCT_FORM);
@@ -56,7 +56,7 @@ describe('nonce expiry by the clock', () => {
   it('honours nonceTtlMs and nonceWarningMs', async () => {
     useFakeClock(T0);
     const { client, types } = recordingClient({ nonceTtlMs: 10_000, nonceWarningMs: 3_000 });
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     vi.advanceTimersByTime(7_000);
     expect(types()).toEqual(['session:created', 'nonce:expiring']);
@@ -67,7 +67,7 @@ describe('nonce expiry by the clock', () => {
   it('sends no warning when nonceWarningMs is 0', async () => {
     useFakeClock(T0);
     const { client, types } = recordingClient({ nonceWarningMs: 0 });
-    await client.startSession({ skill: SKILL });
+    await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     vi.advanceTimersByTime(31 * MINUTE);
 
@@ -76,7 +76,7 @@ describe('nonce expiry by the clock', () => {
 
   it('rejects submitStep after 30 minutes with nonce_expired and sends nothing', async () => {
     useFakeClock(T0);
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     vi.advanceTimersByTime(30 * MINUTE);
 
     const error = await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
@@ -88,7 +88,7 @@ describe('nonce expiry by the clock', () => {
   it('fails fast on a clock that jumped past expiry before any timer fired (a phone waking up)', async () => {
     let now = T0;
     const { client, types } = recordingClient({ now: () => now });
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await session.submitStep('product_form', PRODUCT_FORM);
     const sent = api.requests.length;
     now += 30 * MINUTE + 1;
@@ -103,7 +103,7 @@ describe('nonce expiry by the clock', () => {
 
   it('rejects an upload with an expired nonce with nonce_expired and sends nothing', async () => {
     let now = T0;
-    const session = await createClient({ now: () => now }).startSession({ skill: SKILL });
+    const session = await createClient({ now: () => now }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await session.submitStep('product_form', PRODUCT_FORM);
     const sent = api.requests.length;
     now += 31 * MINUTE;
@@ -115,7 +115,7 @@ describe('nonce expiry by the clock', () => {
   it('fires no expiry event for a session that completed', async () => {
     useFakeClock(T0);
     const { client, types } = recordingClient();
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS);
 
     vi.advanceTimersByTime(60 * MINUTE);
@@ -129,7 +129,7 @@ describe('nonce expiry by the clock', () => {
 describe('nonce expiry by the server', () => {
   it('moves the session to expired with session:expired when the server answers 401 expired_nonce', async () => {
     const { client, types } = recordingClient();
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.clock.advance(31 * MINUTE);
 
     const error = await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
@@ -140,7 +140,7 @@ describe('nonce expiry by the server', () => {
   });
 
   it('sends nothing more once the server said the nonce expired', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.clock.advance(31 * MINUTE);
     await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
     const sent = api.requests.length;

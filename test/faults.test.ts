@@ -4,7 +4,7 @@ import { PRODUCT_FORM, SKILL, STEPS, createClient, fileOf, nonceRequests, reject
 const { api } = setupMockApi();
 
 async function activeSession(client = createClient()) {
-  return client.startSession({ skill: SKILL });
+  return client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
 }
 
 describe('a dropped connection', () => {
@@ -25,7 +25,7 @@ describe('a dropped connection', () => {
 
   it('lets the same upload be sent again after the connection dropped', async () => {
     const session = await activeSession();
-    await session.submitStep('product_form', PRODUCT_FORM);
+    await submitSteps(session, ['product_form', 'kyc_documents']);
     api.inject({ kind: 'network', endpoint: 'upload' });
 
     expect((await rejectionOf(session.upload(fileOf(10)))).code).toBe('network_error');
@@ -36,7 +36,7 @@ describe('a dropped connection', () => {
   it('rejects session creation with network_error and creates nothing', async () => {
     api.inject({ kind: 'network', endpoint: 'sessions' });
 
-    expect((await rejectionOf(createClient().startSession({ skill: SKILL }))).code).toBe('network_error');
+    expect((await rejectionOf(createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' }))).code).toBe('network_error');
     expect(api.sessions).toHaveLength(0);
   });
 });
@@ -89,7 +89,7 @@ describe('server errors', () => {
   it('does not retry a 503 without Retry-After', async () => {
     api.inject({ kind: 'status', status: 503, endpoint: 'sessions' });
 
-    const error = await rejectionOf(createClient().startSession({ skill: SKILL }));
+    const error = await rejectionOf(createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' }));
 
     expect(error).toMatchObject({ code: 'external_api_connection_error', status: 503, retryAfterMs: undefined });
     expect(api.requests).toHaveLength(1);
@@ -108,7 +108,7 @@ describe('server errors', () => {
   it.each(['-1', '1.5', 'soon 2'])('does not retry a 503 whose Retry-After %j is neither delay-seconds nor an HTTP date', async (retryAfter) => {
     api.inject({ kind: 'status', status: 503, retryAfter, endpoint: 'sessions' });
 
-    const error = await rejectionOf(createClient().startSession({ skill: SKILL }));
+    const error = await rejectionOf(createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' }));
 
     expect(error).toMatchObject({ status: 503, retryAfterMs: undefined });
     expect(api.requests).toHaveLength(1);

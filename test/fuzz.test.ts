@@ -117,7 +117,7 @@ describe('arbitrary server answers', () => {
       fc.asyncProperty(answer, async (a) => {
         server.use(http.post(`${BASE_URL}/sessions`, respond(a)));
         try {
-          const session = await createClient(FUZZ_CONFIG).startSession({ skill: SKILL });
+          const session = await createClient(FUZZ_CONFIG).startSession({ skill: SKILL, tenantUserId: 'u-42' });
           expect(a.status).toBeGreaterThanOrEqual(200);
           expect(a.status).toBeLessThan(300);
           expect(typeof session.id).toBe('string');
@@ -140,7 +140,7 @@ describe('arbitrary server answers', () => {
     await fc.assert(
       fc.asyncProperty(answer, async (a) => {
         const onTempToken = vi.fn();
-        const session = await createClient({ ...FUZZ_CONFIG, onTempToken }).startSession({ skill: SKILL });
+        const session = await createClient({ ...FUZZ_CONFIG, onTempToken }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
         server.use(http.post(`${BASE_URL}/sessions/:id/steps`, respond(a)));
         try {
           const result = await session.submitStep('product_form', PRODUCT_FORM);
@@ -170,7 +170,7 @@ describe('arbitrary server answers', () => {
   it('to an upload settle as a valid upload result or an OnboardingError', async () => {
     await fc.assert(
       fc.asyncProperty(answer, async (a) => {
-        const session = await createClient(FUZZ_CONFIG).startSession({ skill: SKILL });
+        const session = await createClient(FUZZ_CONFIG).startSession({ skill: SKILL, tenantUserId: 'u-42' });
         await session.submitStep('product_form', PRODUCT_FORM);
         server.use(http.post(`${BASE_URL}/steps/:stepId/upload`, respond(a)));
         try {

@@ -17,7 +17,7 @@ async function completedWith(onTempToken: Mock<(token: string, info: HandoffInfo
   const client = createClient({ onTempToken });
   const errors: OnboardingEvents['error'][] = [];
   client.on('error', (e) => errors.push(e));
-  const session = await client.startSession({ skill: SKILL });
+  const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
   await submitSteps(session, STEPS.slice(0, -1));
   const last = await session.submitStep('confirm', {});
   return { client, session, last, errors };
@@ -110,7 +110,7 @@ describe('retryHandoff', () => {
 
   it('rejects retryHandoff before completion with invalid_state', async () => {
     const onTempToken = vi.fn();
-    const session = await createClient({ onTempToken }).startSession({ skill: SKILL });
+    const session = await createClient({ onTempToken }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await session.submitStep('product_form', {});
 
     const error = await rejectionOf(session.retryHandoff());

@@ -30,7 +30,11 @@ export const PRODUCT_FORM = { value: '100000', currency: 'EUR', period: '12' };
 export const KIT_OPTIONS: MockOnboardingApiOptions = {
   baseUrl: BASE_URL,
   skills: {
-    [SKILL]: { steps: STEPS, responses: { bank_redirect: { redirect_url: REDIRECT_URL, bank: { id: 'xyz' } } } },
+    [SKILL]: {
+      steps: STEPS,
+      uploads: ['kyc_documents'],
+      responses: { bank_redirect: { redirect_url: REDIRECT_URL, bank: { id: 'xyz' } } },
+    },
     'single_step_#1.0': { steps: ['only'] },
   },
   clientId: CLIENT_ID,

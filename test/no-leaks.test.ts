@@ -79,7 +79,7 @@ describe('no secret in any event, error or log line', () => {
 
   it('of dropped connections and a lost response', async () => {
     const { client, seen, attempt } = watched();
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'network', endpoint: 'steps' });
     await attempt(session.submitStep('product_form', PRODUCT_FORM));
     await session.submitStep('product_form', PRODUCT_FORM);
@@ -97,7 +97,7 @@ describe('no secret in any event, error or log line', () => {
   it('of Retry-After retries, refusals and exhausted retries', async () => {
     const { client, seen, attempt } = watched({ retry: { limit: 1, maxRetryAfterMs: 50 } });
     api.inject({ kind: 'status', status: 503, retryAfter: 0, endpoint: 'sessions' });
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'status', status: 429, retryAfter: 0, endpoint: 'steps' });
     await session.submitStep('product_form', PRODUCT_FORM);
     api.inject({ kind: 'status', status: 429, retryAfter: 3600, endpoint: 'steps' });
@@ -110,7 +110,7 @@ describe('no secret in any event, error or log line', () => {
 
   it('of API errors, HTML pages, bad JSON and wrong shapes', async () => {
     const { client, seen, attempt } = watched();
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     for (const fault of [
       { kind: 'status', status: 500 },
       { kind: 'html', status: 502 },
@@ -129,8 +129,8 @@ describe('no secret in any event, error or log line', () => {
   it('of a server that echoes the app key and the current nonce in its error messages', async () => {
     const { client, seen, attempt } = watched();
     api.inject({ kind: 'bare-message', status: 401, message: `unknown client_app_key ${APP_KEY}`, endpoint: 'sessions' });
-    await attempt(client.startSession({ skill: SKILL }));
-    const session = await client.startSession({ skill: SKILL });
+    await attempt(client.startSession({ skill: SKILL, tenantUserId: 'u-42' }));
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     const nonce = issuedNonces(api).at(-1)!;
     api.inject({
       kind: 'status',
@@ -146,7 +146,7 @@ describe('no secret in any event, error or log line', () => {
 
   it('of timeouts and aborts', async () => {
     const { client, seen, attempt } = watched({ timeoutMs: 100, uploadTimeoutMs: 100 });
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'delay', ms: 'infinite', endpoint: 'steps' });
     await attempt(session.submitStep('product_form', PRODUCT_FORM));
     await session.submitStep('product_form', PRODUCT_FORM);
@@ -165,11 +165,11 @@ describe('no secret in any event, error or log line', () => {
   it('of nonce expiry by the clock and by the server', async () => {
     let now = Date.now();
     const byClock = watched({ now: () => now, nonceWarningMs: 0 });
-    const first = await byClock.client.startSession({ skill: SKILL });
+    const first = await byClock.client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     now += 31 * 60_000;
     await byClock.attempt(first.submitStep('product_form', PRODUCT_FORM));
     const byServer = watched();
-    const second = await byServer.client.startSession({ skill: SKILL });
+    const second = await byServer.client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.clock.advance(31 * 60_000);
     await byServer.attempt(second.submitStep('product_form', PRODUCT_FORM));
     await byServer.attempt(second.submitStep('product_form', PRODUCT_FORM));
@@ -187,7 +187,7 @@ describe('no secret in any event, error or log line', () => {
         if (calls === 1) throw new Error(`POST /api/onboarding failed for ${token} (key ${APP_KEY})`);
       },
     });
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS);
     await attempt(session.retryHandoff());
 

@@ -14,7 +14,7 @@ function chainLinks() {
 
 describe('the nonce chain', () => {
   it('sends on each step the nonce of the previous answer', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS);
 
     const links = chainLinks();
@@ -26,7 +26,7 @@ describe('the nonce chain', () => {
   });
 
   it('uses every nonce exactly once across steps and uploads', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await session.submitStep('product_form', PRODUCT_FORM);
     await session.submitStep('kyc_documents', {});
     await session.upload(fileOf(100));
@@ -42,7 +42,7 @@ describe('the nonce chain', () => {
   });
 
   it('never exposes the nonce on the session object', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     const nonce = issuedNonces(api)[0]!;
 
     expect(JSON.stringify(session)).not.toContain(nonce);
@@ -52,7 +52,7 @@ describe('the nonce chain', () => {
 
 describe('overlapping calls on one session', () => {
   it('serialises two submitStep calls fired without awaiting: distinct nonces, both succeed in order', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     const first = session.submitStep('product_form', PRODUCT_FORM);
     const second = session.submitStep('kyc_documents', {});
@@ -67,7 +67,7 @@ describe('overlapping calls on one session', () => {
   });
 
   it('serialises a burst of steps and uploads fired at once', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await session.submitStep('product_form', PRODUCT_FORM);
 
     const results = await Promise.all([
@@ -85,7 +85,7 @@ describe('overlapping calls on one session', () => {
   });
 
   it('keeps the queue going after a call in the middle fails', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'status', status: 500, endpoint: 'steps', step: 'product_form' });
 
     const failed = session.submitStep('product_form', PRODUCT_FORM);

@@ -85,7 +85,7 @@ describe('resumeSession', () => {
 
   it('continues after a bank redirect: the step returning redirect_url is the last one stored', async () => {
     const storage = new MemoryStorage();
-    const first = await createClient({ storage }).startSession({ skill: SKILL });
+    const first = await createClient({ storage }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(first, ['product_form', 'kyc_documents']);
     const redirect = await first.submitStep('bank_redirect', {});
     expect(redirect.data.redirect_url).toBe(REDIRECT_URL);
@@ -100,7 +100,7 @@ describe('resumeSession', () => {
     const t0 = Date.UTC(2030, 0, 1);
     useFakeClock(t0);
     const storage = new MemoryStorage();
-    (await createClient({ storage }).startSession({ skill: SKILL })).dispose();
+    (await createClient({ storage }).startSession({ skill: SKILL, tenantUserId: 'u-42' })).dispose();
     vi.advanceTimersByTime(20 * 60_000);
     const client = createClient({ storage });
     const events: string[] = [];
@@ -120,7 +120,7 @@ describe('resumeSession', () => {
   it('returns the live session instead of a twin when the same client resumes while it is active', async () => {
     const storage = new MemoryStorage();
     const client = createClient({ storage });
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     expect(await client.resumeSession()).toBe(session);
   });
@@ -163,7 +163,7 @@ describe('what storage holds', () => {
 
   it('uses storageKey when given', async () => {
     const storage = new MemoryStorage();
-    await createClient({ storage, storageKey: 'my-app:onboarding' }).startSession({ skill: SKILL });
+    await createClient({ storage, storageKey: 'my-app:onboarding' }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     expect([...storage.map.keys()]).toEqual(['my-app:onboarding']);
     expect(await createClient({ storage, storageKey: 'my-app:onboarding' }).resumeSession()).not.toBeNull();
@@ -174,7 +174,7 @@ describe('what storage holds', () => {
 describe('sessions that are over are not resumed', () => {
   it('clears a completed session from storage, and resumeSession resolves null', async () => {
     const storage = new MemoryStorage();
-    const session = await createClient({ storage }).startSession({ skill: SKILL });
+    const session = await createClient({ storage }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS);
 
     expect(storage.map.size).toBe(0);
@@ -184,7 +184,7 @@ describe('sessions that are over are not resumed', () => {
   it('clears a session whose nonce expired by the clock', async () => {
     useFakeClock(Date.UTC(2030, 0, 1));
     const storage = new MemoryStorage();
-    const session = await createClient({ storage }).startSession({ skill: SKILL });
+    const session = await createClient({ storage }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     vi.advanceTimersByTime(30 * 60_000);
 
@@ -208,7 +208,7 @@ describe('sessions that are over are not resumed', () => {
 
   it('clears a session that failed out of step with the server', async () => {
     const storage = new MemoryStorage();
-    const session = await createClient({ storage }).startSession({ skill: SKILL });
+    const session = await createClient({ storage }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'lost-response', endpoint: 'steps' });
     await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
     await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
@@ -219,7 +219,7 @@ describe('sessions that are over are not resumed', () => {
 
   it('clears a session the server declared expired', async () => {
     const storage = new MemoryStorage();
-    const session = await createClient({ storage }).startSession({ skill: SKILL });
+    const session = await createClient({ storage }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.clock.advance(31 * 60_000);
     await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
 
@@ -295,7 +295,7 @@ describe('a storage that fails', () => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     };
     const onTempToken = vi.fn();
-    const session = await createClient({ storage, onTempToken }).startSession({ skill: SKILL });
+    const session = await createClient({ storage, onTempToken }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     await session.submitStep('product_form', PRODUCT_FORM);
     await session.submitStep('kyc_documents', {});
@@ -312,7 +312,7 @@ describe('a storage that fails', () => {
     storage.removeItem = () => {
       throw new Error('storage gone');
     };
-    const session = await createClient({ storage }).startSession({ skill: SKILL });
+    const session = await createClient({ storage }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     await submitSteps(session, STEPS);
 

@@ -49,7 +49,7 @@ describe('429 and 503 with Retry-After', () => {
     api.inject({ kind: 'status', status: 503, retryAfter: 2, endpoint: 'sessions' });
     const retries = watchRetries();
 
-    const pending = createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    const pending = createClient({ logger: retries.logger }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await retries.scheduled();
     await pass(1_999);
     expect(api.requests).toHaveLength(1);
@@ -63,7 +63,7 @@ describe('429 and 503 with Retry-After', () => {
   it('retries a step after a 429 with the same nonce, and resolves as if nothing happened', async () => {
     useFakeClock(T0);
     const retries = watchRetries();
-    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'status', status: 429, retryAfter: 1, endpoint: 'steps' });
 
     const pending = session.submitStep('product_form', PRODUCT_FORM);
@@ -82,7 +82,7 @@ describe('429 and 503 with Retry-After', () => {
   it('honours Retry-After given as an HTTP date', async () => {
     useFakeClock(T0);
     const retries = watchRetries();
-    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'status', status: 503, retryAfter: new Date(T0 + 3_000).toUTCString(), endpoint: 'steps' });
 
     const pending = session.submitStep('product_form', PRODUCT_FORM);
@@ -100,7 +100,7 @@ describe('429 and 503 with Retry-After', () => {
     api.inject({ kind: 'status', status: 503, retryAfter: new Date(T0 - 60_000).toUTCString(), endpoint: 'sessions' });
     const retries = watchRetries();
 
-    const pending = createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    const pending = createClient({ logger: retries.logger }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await retries.scheduled();
     await pass(0);
 
@@ -111,8 +111,9 @@ describe('429 and 503 with Retry-After', () => {
   it('retries an upload with a fresh multipart body, the bytes intact', async () => {
     useFakeClock(T0);
     const retries = watchRetries();
-    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await session.submitStep('product_form', PRODUCT_FORM);
+    await session.submitStep('kyc_documents', {});
     api.inject({ kind: 'status', status: 503, retryAfter: 1, endpoint: 'upload' });
     const file = fileOf(50_000, 'scan.pdf', 'application/pdf');
 
@@ -121,7 +122,7 @@ describe('429 and 503 with Retry-After', () => {
     await pass(1_000);
     await pending;
 
-    const [, limited, retried] = nonceRequests(api);
+    const [, , limited, retried] = nonceRequests(api);
     expect(limited!.responseStatus).toBe(503);
     expect(retried!.responseStatus).toBe(200);
     expect(retried!.nonce).toBe(limited!.nonce);
@@ -131,7 +132,7 @@ describe('429 and 503 with Retry-After', () => {
   it('gives up after retry.limit retries with the last status and its retryAfterMs', async () => {
     useFakeClock(T0);
     const retries = watchRetries();
-    const session = await createClient({ retry: { limit: 2 }, logger: retries.logger }).startSession({ skill: SKILL });
+    const session = await createClient({ retry: { limit: 2 }, logger: retries.logger }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'status', status: 503, retryAfter: 1, endpoint: 'steps', times: Infinity });
 
     const outcome = rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
@@ -150,7 +151,7 @@ describe('429 and 503 with Retry-After', () => {
     const client = createClient({ retry: { limit: 0 } });
     api.inject({ kind: 'status', status: 429, retryAfter: 0, endpoint: 'sessions' });
 
-    const error = await rejectionOf(client.startSession({ skill: SKILL }));
+    const error = await rejectionOf(client.startSession({ skill: SKILL, tenantUserId: 'u-42' }));
 
     expect(error).toMatchObject({ status: 429, retryAfterMs: 0 });
     expect(api.requests).toHaveLength(1);
@@ -158,7 +159,7 @@ describe('429 and 503 with Retry-After', () => {
 
   it('does not wait for a Retry-After above retry.maxRetryAfterMs, and reports it on the error', async () => {
     useFakeClock(T0);
-    const session = await createClient({ retry: { maxRetryAfterMs: 5_000 } }).startSession({ skill: SKILL });
+    const session = await createClient({ retry: { maxRetryAfterMs: 5_000 } }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'status', status: 429, retryAfter: 60, endpoint: 'steps' });
 
     // No fake time passes: the rejection must not depend on a timer.
@@ -171,7 +172,7 @@ describe('429 and 503 with Retry-After', () => {
   it('stops waiting and rejects with aborted when the signal aborts during the wait', async () => {
     useFakeClock(T0);
     const retries = watchRetries();
-    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL });
+    const session = await createClient({ logger: retries.logger }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'status', status: 503, retryAfter: 5, endpoint: 'steps' });
     const controller = new AbortController();
 
@@ -194,7 +195,7 @@ describe('429 and 503 with Retry-After', () => {
     const controller = new AbortController();
     const retries = watchRetries();
 
-    const outcome = rejectionOf(createClient({ logger: retries.logger }).startSession({ skill: SKILL, signal: controller.signal }));
+    const outcome = rejectionOf(createClient({ logger: retries.logger }).startSession({ skill: SKILL, tenantUserId: 'u-42', signal: controller.signal }));
     await retries.scheduled();
     await pass(100);
     controller.abort();

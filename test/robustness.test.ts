@@ -26,7 +26,7 @@ const typed = () =>
 
 describe('secrets in errors', () => {
   it('redacts the nonce a request carried even when the server echoes it in its message', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     const [nonce] = issuedNonces(api);
     server.use(
       http.post(`${BASE_URL}/sessions/:id/steps`, async ({ request }) => {
@@ -44,7 +44,7 @@ describe('secrets in errors', () => {
 describe('expiry while a call is out', () => {
   it('does not send a retry after a Retry-After wait outlived the nonce: nonce_expired, nothing more sent', async () => {
     const client = createClient({ nonceTtlMs: 300 });
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'status', status: 503, retryAfter: 1, endpoint: 'steps' });
     const error = await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
     expect(error.code).toBe('nonce_expired');
@@ -58,7 +58,7 @@ describe('expiry while a call is out', () => {
     const client = createClient({ nonceTtlMs: 50, now: () => now, onTempToken });
     const events: string[] = [];
     client.on('*', (type) => events.push(type));
-    const session = await client.startSession({ skill: SKILL });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS.slice(0, 3));
     api.inject({ kind: 'delay', ms: 200, endpoint: 'steps', step: 'confirm' });
     const last = session.submitStep('confirm', {});
@@ -76,8 +76,8 @@ describe('two sessions on one client', () => {
   it('only the newest session writes storage, so an older one finishing never erases it', async () => {
     const storage = new MemoryStorage();
     const client = createClient({ storage });
-    const first = await client.startSession({ skill: SKILL });
-    const second = await client.startSession({ skill: SKILL });
+    const first = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
+    const second = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(first, STEPS);
     expect(first.status).toBe('completed');
     const resumed = await createClient({ storage }).resumeSession();
@@ -87,7 +87,7 @@ describe('two sessions on one client', () => {
 
 describe('abort while waiting for a turn', () => {
   it('rejects at once with aborted, without waiting for the call ahead of it', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'delay', ms: 300, endpoint: 'steps' });
     let firstSettled = false;
     const first = session.submitStep('product_form', PRODUCT_FORM).finally(() => (firstSettled = true));
@@ -108,7 +108,7 @@ describe('failures that are not network failures', () => {
       '~standard': { version: 1, vendor: 'test', validate: () => { throw new TypeError('schema bug'); } },
     };
     const skill = defineSkill(SKILL, { steps: { product_form: throwing, kyc_documents: z.object({}), bank_redirect: z.object({}), confirm: z.object({}) } });
-    const session = await createClient().startSession({ skill });
+    const session = await createClient().startSession({ skill, tenantUserId: 'u-42' });
     const sent = api.requests.length;
     const error = await rejectionOf(session.submitStep('product_form', {}));
     expect(error.code).toBe('validation_error');
@@ -120,7 +120,7 @@ describe('failures that are not network failures', () => {
       steps: { product_form: z.object({}), kyc_documents: z.object({}), bank_redirect: z.object({}), confirm: z.object({}) },
       uploads: { kyc_documents: { prepare: () => { throw new TypeError('canvas exploded'); } } },
     });
-    const session = await createClient().startSession({ skill });
+    const session = await createClient().startSession({ skill, tenantUserId: 'u-42' });
     await submitSteps(session, ['product_form', 'kyc_documents']);
     const error = await rejectionOf(session.upload(fileOf(10)));
     expect(error.code).toBe('validation_error');
@@ -129,13 +129,13 @@ describe('failures that are not network failures', () => {
 
   it('keeps working when the logger throws, and refuses a logger without debug()', async () => {
     const logger = { debug: () => { throw new Error('log sink down'); } };
-    const session = await createClient({ logger }).startSession({ skill: SKILL });
+    const session = await createClient({ logger }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await expect(session.submitStep('product_form', PRODUCT_FORM)).resolves.toMatchObject({ completed: false });
     expect(() => createClient({ logger: {} as never })).toThrow(expect.objectContaining({ code: 'invalid_config' }));
   });
 
   it("refuses uploadTransport 'xhr' where there is no XMLHttpRequest, before sending", async () => {
-    const session = await createClient({ uploadTransport: 'xhr' }).startSession({ skill: SKILL });
+    const session = await createClient({ uploadTransport: 'xhr' }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, ['product_form', 'kyc_documents']);
     const error = await rejectionOf(session.upload(fileOf(10)));
     expect(error.code).toBe('invalid_state');
@@ -146,10 +146,9 @@ describe('failures that are not network failures', () => {
 describe('typed upload rules after a resume', () => {
   it('still applies the step rules to an upload after the page reloaded', async () => {
     const storage = new MemoryStorage();
-    const session = await createClient({ storage }).startSession({ skill: typed() });
+    const session = await createClient({ storage }).startSession({ skill: typed(), tenantUserId: 'u-42' });
     await session.submitStep('product_form', { value: '1' });
     const docs = await session.submitStep('kyc_documents', {});
-    await session.submitStep('bank_redirect', {});
     const resumed = await createClient({ storage }).resumeSession({ skill: typed() });
     const error = await rejectionOf(resumed!.upload(fileOf(10, 'a.txt', 'text/plain'), { stepId: docs.stepId }));
     expect(error.code).toBe('validation_error');
@@ -157,7 +156,7 @@ describe('typed upload rules after a resume', () => {
   });
 
   it('refuses an upload to a step id a typed session never submitted', async () => {
-    const session = await createClient().startSession({ skill: typed() });
+    const session = await createClient().startSession({ skill: typed(), tenantUserId: 'u-42' });
     await session.submitStep('product_form', { value: '1' });
     const error = await rejectionOf(session.upload(fileOf(10, 'a.png', 'image/png'), { stepId: 'not-a-step' }));
     expect(error.code).toBe('invalid_state');
@@ -165,7 +164,7 @@ describe('typed upload rules after a resume', () => {
 
   it('does not hand back the live session for another skill', async () => {
     const client = createClient({ storage: new MemoryStorage() });
-    await client.startSession({ skill: 'single_step_#1.0' });
+    await client.startSession({ skill: 'single_step_#1.0', tenantUserId: 'u-42' });
     await expect(client.resumeSession({ skill: typed() })).resolves.toBeNull();
   });
 });
@@ -177,7 +176,7 @@ describe('handoff edge cases', () => {
     const onTempToken = vi.fn(() => {
       joined = session!.retryHandoff();
     });
-    session = await createClient({ onTempToken }).startSession({ skill: SKILL });
+    session = await createClient({ onTempToken }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, STEPS);
     await expect(joined).resolves.toBeUndefined();
     expect(onTempToken).toHaveBeenCalledTimes(1);
@@ -195,7 +194,7 @@ describe('validation issues', () => {
       },
     };
     const skill = defineSkill(SKILL, { steps: { product_form: quoting, kyc_documents: z.object({}), bank_redirect: z.object({}), confirm: z.object({}) } });
-    const session = await createClient().startSession({ skill });
+    const session = await createClient().startSession({ skill, tenantUserId: 'u-42' });
     const error = await rejectionOf(session.submitStep('product_form', { iban: 'RO49AAAA1B31007593840000' }));
     expect(error.issues?.[0]?.message).toBe('Invalid IBAN: Received "[value]"');
     expect(JSON.stringify(error)).not.toContain('RO49AAAA1B31007593840000');

@@ -5,7 +5,7 @@ const { api } = setupMockApi();
 
 describe('submitStep', () => {
   it('sends client_id, the skill, the step name and the data untouched', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     const data = { ...PRODUCT_FORM, nested: { list: [1, 'two', null], flag: false }, unicode: 'Ștefan – 🙂' };
 
     await session.submitStep('product_form', data);
@@ -17,7 +17,7 @@ describe('submitStep', () => {
   });
 
   it('resolves with the step id, the API status, the response data and completed false', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     const result = await session.submitStep('product_form', PRODUCT_FORM);
 
@@ -25,7 +25,7 @@ describe('submitStep', () => {
   });
 
   it('passes response data through untouched, e.g. the redirect_url of a bank step', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await submitSteps(session, ['product_form', 'kyc_documents']);
 
     const redirect = await session.submitStep('bank_redirect', {});
@@ -35,7 +35,7 @@ describe('submitStep', () => {
   });
 
   it('tracks the last step id and the completed step names', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     expect(session.lastStepId).toBeUndefined();
 
     const a = await session.submitStep('product_form', PRODUCT_FORM);
@@ -47,7 +47,7 @@ describe('submitStep', () => {
   });
 
   it('reports a step out of order with the API code invalid_step and leaves the nonce usable', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     const error = await rejectionOf(session.submitStep('confirm', {}));
 
@@ -58,7 +58,7 @@ describe('submitStep', () => {
   });
 
   it('rejects an empty step name or non-object data with validation_error before sending anything', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     const sent = api.requests.length;
 
     expect((await rejectionOf(session.submitStep('', {}))).code).toBe('validation_error');
@@ -69,7 +69,7 @@ describe('submitStep', () => {
   });
 
   it('treats a step answer with neither nonce nor temp token as invalid_response and fails the session', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'wrong-shape', endpoint: 'steps', body: { step_id: 'abc', status: 'SESSION_IN_PROGRESS', data: {} } });
 
     const error = await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));

@@ -7,6 +7,8 @@ const BASE = 'https://api.example.com/v1';
 const SKILL = 'xyz_sbx_#3.0';
 const STEPS = ['product_form', 'kyc_documents', 'bank_redirect', 'confirm'];
 const CLIENT = { client_id: 'test-client', client_app_key: 'test-key' };
+/** A complete, valid session creation body. */
+const NEW_SESSION = { ...CLIENT, skill: SKILL, tenant_user_id: 'u-42' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const THIRTY_ONE_MINUTES = 31 * 60_000;
@@ -14,7 +16,7 @@ const THIRTY_ONE_MINUTES = 31 * 60_000;
 const OPTIONS: MockOnboardingApiOptions = {
   baseUrl: BASE,
   skills: {
-    [SKILL]: { steps: STEPS, responses: { bank_redirect: { redirect_url: 'https://bank.example/sca' } } },
+    [SKILL]: { steps: STEPS, uploads: ['kyc_documents'], responses: { bank_redirect: { redirect_url: 'https://bank.example/sca' } } },
     'other_skill_#1.0': { steps: ['only'] },
   },
   clientId: 'test-client',
@@ -110,7 +112,7 @@ function expectError(res: Answer, status: number, type: string, code: string) {
 
 describe('the happy path', () => {
   it('runs a whole session with an upload and exchanges its temp token for credentials', async () => {
-    const created = await post('/sessions', { ...CLIENT, skill: SKILL, tenant_user_id: 'u-42' });
+    const created = await post('/sessions', NEW_SESSION);
     expect(created.body).toEqual({ nonce: expect.any(String), session_id: expect.stringMatching(UUID), status: 'SESSION_CREATED' });
     const sessionId = created.body.session_id;
 
@@ -159,15 +161,17 @@ describe('the happy path', () => {
   it('records every request in order with its endpoint, ids, nonce and answer', async () => {
     const { sessionId, nonce } = await startSession();
     const step = await submit(sessionId, nonce, 'product_form', { value: '1' });
-    await upload(step.body.step_id, step.body.nonce);
+    const kyc = await submit(sessionId, step.body.nonce, 'kyc_documents');
+    await upload(kyc.body.step_id, kyc.body.nonce);
 
     const records = api.requests;
     expect(records.map((r) => [r.endpoint, r.method, r.responseStatus])).toEqual([
       ['sessions', 'POST', 200],
       ['steps', 'POST', 200],
+      ['steps', 'POST', 200],
       ['upload', 'POST', 200],
     ]);
-    expect(records[0]).toMatchObject({ url: `${BASE}/sessions`, sessionId, body: { ...CLIENT, skill: SKILL } });
+    expect(records[0]).toMatchObject({ url: `${BASE}/sessions`, sessionId, body: NEW_SESSION });
     expect(records[1]).toMatchObject({
       url: `${BASE}/sessions/${sessionId}/steps`,
       sessionId,
@@ -177,27 +181,27 @@ describe('the happy path', () => {
       responseBody: step.body,
     });
     expect(records[1]!.fault).toBeUndefined();
-    expect(records[2]).toMatchObject({
-      stepId: step.body.step_id,
+    expect(records[3]).toMatchObject({
+      stepId: kyc.body.step_id,
       sessionId,
-      step: 'product_form',
-      nonce: step.body.nonce,
-      body: { client_id: CLIENT.client_id, nonce: step.body.nonce, file: { name: 'id.jpg', type: 'image/jpeg', size: 9 } },
+      step: 'kyc_documents',
+      nonce: kyc.body.nonce,
+      body: { client_id: CLIENT.client_id, nonce: kyc.body.nonce, file: { name: 'id.jpg', type: 'image/jpeg', size: 9 } },
     });
   });
 });
 
 describe('credentials and session creation', () => {
   it('rejects an unknown client_id with 401 invalid_client_id', async () => {
-    expectError(await post('/sessions', { ...CLIENT, client_id: 'intruder', skill: SKILL }), 401, 'unauthorized', 'invalid_client_id');
+    expectError(await post('/sessions', { ...NEW_SESSION, client_id: 'intruder' }), 401, 'unauthorized', 'invalid_client_id');
   });
 
   it('rejects a wrong client app key with 401 invalid_client_app_key', async () => {
-    expectError(await post('/sessions', { ...CLIENT, client_app_key: 'nope', skill: SKILL }), 401, 'unauthorized', 'invalid_client_app_key');
+    expectError(await post('/sessions', { ...NEW_SESSION, client_app_key: 'nope' }), 401, 'unauthorized', 'invalid_client_app_key');
   });
 
   it('rejects an unknown skill with 400 invalid_skill_name', async () => {
-    expectError(await post('/sessions', { ...CLIENT, skill: 'no_such_#9.9' }), 400, 'invalid_request', 'invalid_skill_name');
+    expectError(await post('/sessions', { ...NEW_SESSION, skill: 'no_such_#9.9' }), 400, 'invalid_request', 'invalid_skill_name');
     expect(api.sessions).toEqual([]);
   });
 
@@ -214,31 +218,75 @@ describe('credentials and session creation', () => {
   });
 
   it('rejects a JSON body not labelled application/json with 400 invalid_field', async () => {
-    const body = JSON.stringify({ ...CLIENT, skill: SKILL });
+    const body = JSON.stringify(NEW_SESSION);
     const res = await answer(await fetch(`${BASE}/sessions`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body }));
     expectError(res, 400, 'invalid_request', 'invalid_field');
     expect(api.sessions).toEqual([]);
   });
 
   it('rejects a field of the wrong type with 400 invalid_field', async () => {
-    expectError(await post('/sessions', { ...CLIENT, skill: SKILL, tenant_user_id: 42 }), 400, 'invalid_request', 'invalid_field');
-  });
-
-  it('accepts a session without tenant_user_id unless requireTenantUserId is set', async () => {
-    expect((await post('/sessions', { ...CLIENT, skill: SKILL })).status).toBe(200);
-    useApi({ requireTenantUserId: true });
-    expectError(await post('/sessions', { ...CLIENT, skill: SKILL }), 400, 'invalid_request', 'missing_fields');
-  });
-
-  it('accepts any credentials when none are configured', async () => {
-    useApi({ clientId: undefined, clientAppKey: undefined });
-    expect((await post('/sessions', { client_id: 'any', client_app_key: 'any', skill: SKILL })).status).toBe(200);
+    expectError(await post('/sessions', { ...NEW_SESSION, tenant_user_id: 42 }), 400, 'invalid_request', 'invalid_field');
   });
 
   it('refuses a skill catalog with a response for a step the skill does not have', () => {
     expect(() =>
-      createMockOnboardingApi({ baseUrl: BASE, skills: { s: { steps: ['a'], responses: { b: {} } } } }),
+      createMockOnboardingApi({ ...OPTIONS, skills: { s: { steps: ['a'], responses: { b: {} } } } }),
     ).toThrow(/unknown step "b"/);
+  });
+});
+
+describe('strict by default: credentials', () => {
+  it('refuses to be created without clientId and clientAppKey, saying what to pass', () => {
+    const { clientId, clientAppKey, ...rest } = OPTIONS;
+    const fix = /pass `clientId` and `clientAppKey` — the credentials your OnboardingClient uses \(an unset environment variable\?\) — or `acceptAnyCredentials: true`/i;
+    expect(() => createMockOnboardingApi(rest)).toThrow(fix);
+    expect(() => createMockOnboardingApi({ ...rest, clientId })).toThrow(/`clientAppKey` is missing/);
+    // What `clientAppKey: process.env.APP_KEY` gives when the variable is unset.
+    expect(() => createMockOnboardingApi({ ...rest, clientId, clientAppKey: undefined })).toThrow(fix);
+    expect(() => createMockOnboardingApi({ ...rest, clientId, clientAppKey: '' })).toThrow(/`clientAppKey` is an empty string/);
+    expect(() => createMockOnboardingApi({ ...rest, clientAppKey })).toThrow(/`clientId` is missing/);
+  });
+
+  it('accepts any credentials only when asked to with acceptAnyCredentials, still checking those it was given', async () => {
+    useApi({ clientId: undefined, clientAppKey: undefined, clientSecret: undefined, acceptAnyCredentials: true });
+    expect((await post('/sessions', { ...NEW_SESSION, client_id: 'any', client_app_key: 'any' })).status).toBe(200);
+
+    useApi({ clientAppKey: undefined, acceptAnyCredentials: true });
+    expect((await post('/sessions', { ...NEW_SESSION, client_app_key: 'any' })).status).toBe(200);
+    expectError(await post('/sessions', { ...NEW_SESSION, client_id: 'intruder' }), 401, 'unauthorized', 'invalid_client_id');
+  });
+
+  it('answers /tokens 401 invalid_client_secret, naming the missing option, when created without clientSecret', async () => {
+    const other = useApi({ clientSecret: undefined });
+    const { last } = await advanceThrough(STEPS);
+    const res = await post('/tokens', { client_id: CLIENT.client_id, client_secret: 'anything', temp_token: last.body.temp_token });
+    expectError(res, 401, 'unauthorized', 'invalid_client_secret');
+    expect(res.body.message).toMatch(/pass `clientSecret`.*or `acceptAnyCredentials: true`/);
+    expect(other.requests.at(-1)!.responseStatus).toBe(401);
+  });
+
+  it('accepts any client secret at /tokens with acceptAnyCredentials and no clientSecret', async () => {
+    useApi({ clientSecret: undefined, acceptAnyCredentials: true });
+    const { last } = await advanceThrough(STEPS);
+    const res = await post('/tokens', { client_id: CLIENT.client_id, client_secret: 'anything', temp_token: last.body.temp_token });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('strict by default: tenant_user_id', () => {
+  it('requires tenant_user_id: 400 missing_fields saying to pass tenantUserId, or to opt out in the kit', async () => {
+    const res = await post('/sessions', { ...CLIENT, skill: SKILL });
+    expectError(res, 400, 'invalid_request', 'missing_fields');
+    expect(res.body.message).toContain('tenant_user_id');
+    expect(res.body.message).toContain('pass `tenantUserId` to startSession()');
+    expect(res.body.message).toContain('`requireTenantUserId: false`');
+    expect(api.sessions).toEqual([]);
+  });
+
+  it('accepts a session without tenant_user_id when created with requireTenantUserId: false', async () => {
+    const other = useApi({ requireTenantUserId: false });
+    expect((await post('/sessions', { ...CLIENT, skill: SKILL })).status).toBe(200);
+    expect(other.sessions[0]!.tenantUserId).toBeUndefined();
   });
 });
 
@@ -396,6 +444,50 @@ describe('uploads', () => {
   });
 });
 
+describe('strict by default: upload targets', () => {
+  it("rejects an upload to a step the skill does not list under uploads with 400 invalid_step, naming the fix", async () => {
+    const { sessionId, nonce, last } = await advanceThrough(['product_form']);
+    const res = await upload(last.body.step_id, nonce);
+    expectError(res, 400, 'invalid_request', 'invalid_step');
+    expect(res.body.message).toContain('step "product_form" takes no uploads');
+    expect(res.body.message).toContain("list the step under `uploads` in the kit's skill");
+    expect(api.sessions[0]!.uploads).toEqual([]);
+    // Rejected without spending the nonce.
+    expect((await submit(sessionId, nonce, 'kyc_documents')).status).toBe(200);
+  });
+
+  it('rejects every upload for a skill that lists no uploads', async () => {
+    const other = useApi({ skills: { [SKILL]: { steps: STEPS } } });
+    const { nonce, last } = await advanceThrough(['product_form', 'kyc_documents']);
+    const res = await upload(last.body.step_id, nonce);
+    expectError(res, 400, 'invalid_request', 'invalid_step');
+    expect(res.body.message).toContain('none of its steps');
+    expect(other.sessions[0]!.uploads).toEqual([]);
+  });
+
+  it('rejects an upload to an earlier, finished step with 400 invalid_step, even one that takes uploads', async () => {
+    const { sessionId, nonce: kycNonce, last: kyc } = await advanceThrough(['product_form', 'kyc_documents']);
+    expect((await upload(kyc.body.step_id, kycNonce)).status).toBe(200);
+    const nonce = api.sessions[0]!.nonce!;
+    const redirect = await submit(sessionId, nonce, 'bank_redirect');
+    const late = await upload(kyc.body.step_id, redirect.body.nonce);
+    expectError(late, 400, 'invalid_request', 'invalid_step');
+    expect(late.body.message).toContain('step "kyc_documents" is finished');
+    expect(late.body.message).toContain('"bank_redirect"');
+    expect(api.sessions[0]!.uploads).toHaveLength(1);
+    expect((await submit(sessionId, redirect.body.nonce, 'confirm')).status).toBe(200);
+  });
+
+  it('refuses a catalog whose uploads name a step the skill does not have, or its last step', () => {
+    expect(() => createMockOnboardingApi({ ...OPTIONS, skills: { s: { steps: ['a', 'b'], uploads: ['kyc'] } } })).toThrow(
+      /skill "s" lists unknown step "kyc" under uploads/,
+    );
+    expect(() => createMockOnboardingApi({ ...OPTIONS, skills: { s: { steps: ['a', 'b'], uploads: ['b'] } } })).toThrow(
+      /last step "b".*takes no uploads/,
+    );
+  });
+});
+
 describe('token exchange', () => {
   it('exchanges a temp token once, then answers 401 invalid_temp_token', async () => {
     const { last } = await advanceThrough(STEPS);
@@ -439,10 +531,10 @@ describe('CORS', () => {
 
   it('puts access-control-allow-origin and an exposed Retry-After on answers, errors and faults alike', async () => {
     const origin = { origin: 'https://app.example' };
-    const ok = await post('/sessions', { ...CLIENT, skill: SKILL }, { headers: origin });
-    const error = await post('/sessions', { ...CLIENT, skill: 'nope' }, { headers: origin });
+    const ok = await post('/sessions', NEW_SESSION, { headers: origin });
+    const error = await post('/sessions', { ...NEW_SESSION, skill: 'nope' }, { headers: origin });
     api.inject({ kind: 'status', status: 429, retryAfter: 3 });
-    const fault = await post('/sessions', { ...CLIENT, skill: SKILL }, { headers: origin });
+    const fault = await post('/sessions', NEW_SESSION, { headers: origin });
     for (const res of [ok, error, fault]) {
       expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
       expect(res.headers.get('access-control-expose-headers')).toBe('retry-after');
@@ -455,8 +547,9 @@ describe('CORS', () => {
     const postFromPage = async (path: string, body: unknown): Promise<any> =>
       (await window.fetch(`${BASE}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
     try {
-      const session = await postFromPage('/sessions', { ...CLIENT, skill: SKILL });
-      const step = await postFromPage(`/sessions/${session.session_id}/steps`, stepBody(session.nonce, 'product_form'));
+      const session = await postFromPage('/sessions', NEW_SESSION);
+      const product = await postFromPage(`/sessions/${session.session_id}/steps`, stepBody(session.nonce, 'product_form'));
+      const step = await postFromPage(`/sessions/${session.session_id}/steps`, stepBody(product.nonce, 'kyc_documents'));
       const form = new window.FormData();
       form.append('client_id', CLIENT.client_id);
       form.append('nonce', step.nonce);
@@ -472,7 +565,70 @@ describe('CORS', () => {
     }
     expect(methods.filter((m) => m === 'OPTIONS').length).toBeGreaterThan(0);
     expect(api.sessions[0]!.uploads[0]).toMatchObject({ name: 'statement.pdf', type: 'application/pdf', size: 4 });
-    expect(api.requests.map((r) => r.responseStatus)).toEqual([200, 200, 200, 429]);
+    expect(api.requests.map((r) => r.responseStatus)).toEqual([200, 200, 200, 200, 429]);
+  });
+});
+
+describe('CORS with allowedOrigins', () => {
+  const APP = 'https://app.example';
+  const preflightFrom = (origin: string) =>
+    fetch(`${BASE}/sessions`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+
+  it('allows a listed origin on preflights and answers, and keeps Retry-After exposed', async () => {
+    useApi({ allowedOrigins: [APP] });
+    const pre = await preflightFrom(APP);
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe(APP);
+    const res = await post('/sessions', NEW_SESSION, { headers: { origin: APP } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(APP);
+    expect(res.headers.get('access-control-expose-headers')).toBe('retry-after');
+  });
+
+  it('answers a preflight from an origin not listed with 403 and no CORS headers', async () => {
+    const other = useApi({ allowedOrigins: [APP] });
+    const pre = await preflightFrom('https://evil.example');
+    expect(pre.status).toBe(403);
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull();
+    expect(pre.headers.get('access-control-allow-methods')).toBeNull();
+    expect(other.requests).toEqual([]);
+  });
+
+  it('gives any other request from an origin not listed (or with none) no access-control-allow-origin', async () => {
+    useApi({ allowedOrigins: [APP] });
+    const foreign = await post('/sessions', NEW_SESSION, { headers: { origin: 'https://evil.example' } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const noOrigin = await post('/sessions', NEW_SESSION);
+    expect(noOrigin.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('fails a page served from an origin not listed, as a browser would (happy-dom enforces CORS)', async () => {
+    useApi({ allowedOrigins: [APP] });
+    const fromPage = async (origin: string) => {
+      const window = new Window({ url: `${origin}/` });
+      try {
+        const res = await window.fetch(`${BASE}/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(NEW_SESSION),
+        });
+        return res.status;
+      } finally {
+        await window.happyDOM.close();
+      }
+    };
+    expect(await fromPage(APP)).toBe(200);
+    await expect(fromPage('https://evil.example')).rejects.toThrow();
+  });
+
+  it('refuses an allowedOrigins entry that is not an origin, suggesting the origin', () => {
+    expect(() => createMockOnboardingApi({ ...OPTIONS, allowedOrigins: ['https://app.example/'] })).toThrow(
+      /"https:\/\/app\.example\/" is not an origin.*did you mean "https:\/\/app\.example"/,
+    );
+    expect(() => createMockOnboardingApi({ ...OPTIONS, allowedOrigins: ['app.example'] })).toThrow(/is not an origin/);
   });
 });
 
@@ -512,7 +668,7 @@ describe('fault injection', () => {
     api.inject({ kind: 'status', status: 500 });
     const date = 'Wed, 21 Oct 2026 07:28:00 GMT';
     api.inject({ kind: 'status', status: 429, retryAfter: date, body: { custom: true } });
-    const body = { ...CLIENT, skill: SKILL };
+    const body = NEW_SESSION;
     expectError(await post('/sessions', body), 429, 'external_api_error', 'external_api_too_many_requests');
     expectError(await post('/sessions', body), 500, 'internal_server_error', 'internal_server_error');
     const custom = await post('/sessions', body);
@@ -523,7 +679,7 @@ describe('fault injection', () => {
 
   it('answers broken JSON with status 200 on a malformed-json fault', async () => {
     api.inject({ kind: 'malformed-json' });
-    const res = await answer(await postJson('/sessions', { ...CLIENT, skill: SKILL }));
+    const res = await answer(await postJson('/sessions', NEW_SESSION));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(res.body).toBe('{"nonce": ');
@@ -533,31 +689,31 @@ describe('fault injection', () => {
   it('answers valid JSON of the wrong shape on a wrong-shape fault, by default { session_id: 42 }', async () => {
     api.inject({ kind: 'wrong-shape' });
     api.inject({ kind: 'wrong-shape', body: ['not', 'an', 'object'] });
-    expect(await post('/sessions', { ...CLIENT, skill: SKILL })).toMatchObject({ status: 200, body: { session_id: 42 } });
-    expect(await post('/sessions', { ...CLIENT, skill: SKILL })).toMatchObject({ status: 200, body: ['not', 'an', 'object'] });
+    expect(await post('/sessions', NEW_SESSION)).toMatchObject({ status: 200, body: { session_id: 42 } });
+    expect(await post('/sessions', NEW_SESSION)).toMatchObject({ status: 200, body: ['not', 'an', 'object'] });
     expect(api.sessions).toEqual([]);
   });
 
   it('answers a proxy HTML page on an html fault', async () => {
     api.inject({ kind: 'html' });
     api.inject({ kind: 'html', status: 504 });
-    const first = await post('/sessions', { ...CLIENT, skill: SKILL });
+    const first = await post('/sessions', NEW_SESSION);
     expect(first.status).toBe(502);
     expect(first.headers.get('content-type')).toMatch(/^text\/html/);
     expect(first.body).toContain('502 Bad Gateway');
-    expect((await post('/sessions', { ...CLIENT, skill: SKILL })).status).toBe(504);
+    expect((await post('/sessions', NEW_SESSION)).status).toBe(504);
   });
 
   it('answers only { message } on a bare-message fault', async () => {
     api.inject({ kind: 'bare-message' });
     api.inject({ kind: 'bare-message', status: 404, message: 'Not Found' });
-    expect(await post('/sessions', { ...CLIENT, skill: SKILL })).toMatchObject({ status: 400, body: { message: 'Bad Request' } });
-    expect(await post('/sessions', { ...CLIENT, skill: SKILL })).toMatchObject({ status: 404, body: { message: 'Not Found' } });
+    expect(await post('/sessions', NEW_SESSION)).toMatchObject({ status: 400, body: { message: 'Bad Request' } });
+    expect(await post('/sessions', NEW_SESSION)).toMatchObject({ status: 404, body: { message: 'Not Found' } });
   });
 
   it('waits and then processes normally on a delay fault', async () => {
     api.inject({ kind: 'delay', ms: 200 });
-    const pending = post('/sessions', { ...CLIENT, skill: SKILL });
+    const pending = post('/sessions', NEW_SESSION);
     await vi.waitFor(() => expect(api.requests).toHaveLength(1));
     expect(api.sessions).toEqual([]);
     const res = await pending;
@@ -598,7 +754,7 @@ describe('fault injection', () => {
     const twice = api.inject({ kind: 'status', status: 503, times: 2 });
     const then = api.inject({ kind: 'status', status: 429 });
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await post('/sessions', { ...CLIENT, skill: SKILL })).status);
+    for (let i = 0; i < 4; i++) statuses.push((await post('/sessions', NEW_SESSION)).status);
     expect(statuses).toEqual([503, 503, 429, 200]);
     expect([twice.remaining, then.remaining]).toEqual([0, 0]);
   });
@@ -608,7 +764,7 @@ describe('fault injection', () => {
     expect(handle.remaining).toBe(1);
     handle.cancel();
     expect(handle.remaining).toBe(0);
-    expect((await post('/sessions', { ...CLIENT, skill: SKILL })).status).toBe(200);
+    expect((await post('/sessions', NEW_SESSION)).status).toBe(200);
   });
 
   it('refuses a fault that could never apply as asked', () => {
@@ -629,7 +785,7 @@ describe('reset', () => {
     expect(api.requests).toEqual([]);
     expect(api.issuedTempTokens).toEqual([]);
     expect(api.clock.now()).toBeLessThan(shifted - 30 * 60_000);
-    expect((await post('/sessions', { ...CLIENT, skill: SKILL })).status).toBe(200);
+    expect((await post('/sessions', NEW_SESSION)).status).toBe(200);
   });
 });
 

@@ -14,7 +14,7 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 
 describe('timeoutMs', () => {
   it('fails a hung step with a retryable timeout within about timeoutMs, and the step can be sent again', async () => {
-    const session = await createClient({ timeoutMs: 150 }).startSession({ skill: SKILL });
+    const session = await createClient({ timeoutMs: 150 }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'delay', ms: 'infinite', endpoint: 'steps' });
 
     const { value: error, ms } = await timed(rejectionOf(session.submitStep('product_form', PRODUCT_FORM)));
@@ -31,7 +31,7 @@ describe('timeoutMs', () => {
   it('fails a hung session creation with timeout', async () => {
     api.inject({ kind: 'delay', ms: 'infinite', endpoint: 'sessions' });
 
-    const error = await rejectionOf(createClient({ timeoutMs: 100 }).startSession({ skill: SKILL }));
+    const error = await rejectionOf(createClient({ timeoutMs: 100 }).startSession({ skill: SKILL, tenantUserId: 'u-42' }));
 
     expect(error.code).toBe('timeout');
     expect(api.sessions).toHaveLength(0);
@@ -40,12 +40,13 @@ describe('timeoutMs', () => {
   it('lets a slow answer within timeoutMs through', async () => {
     api.inject({ kind: 'delay', ms: 50, endpoint: 'sessions' });
 
-    await expect(createClient({ timeoutMs: 2_000 }).startSession({ skill: SKILL })).resolves.toMatchObject({ status: 'active' });
+    await expect(createClient({ timeoutMs: 2_000 }).startSession({ skill: SKILL, tenantUserId: 'u-42' })).resolves.toMatchObject({ status: 'active' });
   });
 
   it('times uploads out after uploadTimeoutMs, not timeoutMs', async () => {
-    const session = await createClient({ timeoutMs: 100, uploadTimeoutMs: 200 }).startSession({ skill: SKILL });
+    const session = await createClient({ timeoutMs: 100, uploadTimeoutMs: 200 }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await session.submitStep('product_form', PRODUCT_FORM);
+    await session.submitStep('kyc_documents', {});
     api.inject({ kind: 'delay', ms: 150, endpoint: 'upload' });
     await expect(session.upload(fileOf(10))).resolves.toMatchObject({ status: 'UPLOAD_RECEIVED' });
 
@@ -59,7 +60,7 @@ describe('timeoutMs', () => {
 
 describe('AbortSignal', () => {
   it('rejects startSession with an already-aborted signal as aborted and sends nothing', async () => {
-    const error = await rejectionOf(createClient().startSession({ skill: SKILL, signal: AbortSignal.abort() }));
+    const error = await rejectionOf(createClient().startSession({ skill: SKILL, tenantUserId: 'u-42', signal: AbortSignal.abort() }));
 
     expect(error.code).toBe('aborted');
     expect(api.requests).toHaveLength(0);
@@ -69,7 +70,7 @@ describe('AbortSignal', () => {
     api.inject({ kind: 'delay', ms: 'infinite', endpoint: 'sessions' });
     const controller = new AbortController();
 
-    const pending = rejectionOf(createClient().startSession({ skill: SKILL, signal: controller.signal }));
+    const pending = rejectionOf(createClient().startSession({ skill: SKILL, tenantUserId: 'u-42', signal: controller.signal }));
     setTimeout(() => controller.abort(), 30);
 
     expect((await pending).code).toBe('aborted');
@@ -77,7 +78,7 @@ describe('AbortSignal', () => {
   });
 
   it('rejects submitStep and upload with an already-aborted signal as aborted and sends nothing', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     const step = await session.submitStep('product_form', PRODUCT_FORM);
     const sent = api.requests.length;
 
@@ -91,7 +92,7 @@ describe('AbortSignal', () => {
   });
 
   it('aborts a step in flight, leaves the nonce unspent and the session usable', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'delay', ms: 'infinite', endpoint: 'steps' });
     const controller = new AbortController();
 
@@ -105,7 +106,7 @@ describe('AbortSignal', () => {
   });
 
   it('maps an abort with a custom reason to aborted as well', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'delay', ms: 'infinite', endpoint: 'steps' });
     const controller = new AbortController();
 
@@ -116,8 +117,9 @@ describe('AbortSignal', () => {
   });
 
   it('aborts an upload in flight: aborted, and the server never receives the file', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     await session.submitStep('product_form', PRODUCT_FORM);
+    await session.submitStep('kyc_documents', {});
     api.inject({ kind: 'delay', ms: 'infinite', endpoint: 'upload' });
     const controller = new AbortController();
 
@@ -132,7 +134,7 @@ describe('AbortSignal', () => {
   });
 
   it('aborts only the call it was given to, not the ones queued after it', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
     api.inject({ kind: 'delay', ms: 'infinite', endpoint: 'steps' });
     const controller = new AbortController();
 

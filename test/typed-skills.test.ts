@@ -16,7 +16,7 @@ const kyc = defineSkill('xyz_sbx_#3.0', {
 
 const api = createMockOnboardingApi({
   baseUrl,
-  skills: { [kyc.name]: { steps: kyc.stepNames }, plain_skill: { steps: ['one', 'two'] } },
+  skills: { [kyc.name]: { steps: kyc.stepNames, uploads: Object.keys(kyc.uploads) }, plain_skill: { steps: ['one', 'two'], uploads: ['one'] } },
   clientId: 'c',
   clientAppKey: 'app-key-typed',
 });
@@ -37,7 +37,7 @@ describe('defineSkill', () => {
   });
 
   it('types submitStep by step name and step data', async () => {
-    const session = await client().startSession({ skill: kyc });
+    const session = await client().startSession({ skill: kyc, tenantUserId: 'u-42' });
     expectTypeOf(session.submitStep<'confirm'>).parameter(1).toEqualTypeOf<{ accept: true }>();
     expectTypeOf(session.currentStep).toEqualTypeOf<'product_form' | 'kyc_documents' | 'confirm' | undefined>();
     // The lines below must not compile; `npm run typecheck` fails if they do.
@@ -55,7 +55,7 @@ describe('defineSkill', () => {
   });
 
   it('leaves plain-string skills untyped: any step, any object', async () => {
-    const session = await client().startSession({ skill: 'plain_skill' });
+    const session = await client().startSession({ skill: 'plain_skill', tenantUserId: 'u-42' });
     expectTypeOf(session.submitStep<'anything'>).parameter(1).toEqualTypeOf<Record<string, unknown>>();
     const r = await session.submitStep('one', { whatever: 1 });
     expectTypeOf(r).toEqualTypeOf<StepResult>();
@@ -66,7 +66,7 @@ describe('defineSkill', () => {
 
 describe('validation before sending', () => {
   it('rejects invalid data with validation_error, sends nothing and keeps the nonce for the corrected data', async () => {
-    const session = await client().startSession({ skill: kyc });
+    const session = await client().startSession({ skill: kyc, tenantUserId: 'u-42' });
     const sent = api.requests.length;
     const error = await session
       .submitStep('product_form', { value: '100000', currency: 'USD' as 'EUR', period: '12' })
@@ -89,13 +89,13 @@ describe('validation before sending', () => {
         two: z.object({}),
       },
     });
-    const session = await client().startSession({ skill: asyncSkill });
+    const session = await client().startSession({ skill: asyncSkill, tenantUserId: 'u-42' });
     await expect(session.submitStep('one', { code: 'bad' })).rejects.toMatchObject({ code: 'validation_error' });
     await expect(session.submitStep('one', { code: 'ok' })).resolves.toMatchObject({ completed: false });
   });
 
   it('refuses a step out of the defined order without sending it', async () => {
-    const session = await client().startSession({ skill: kyc });
+    const session = await client().startSession({ skill: kyc, tenantUserId: 'u-42' });
     const sent = api.requests.length;
     await expect(session.submitStep('confirm', { accept: true })).rejects.toMatchObject({ code: 'step_out_of_order' });
     expect(api.requests.length).toBe(sent);
@@ -103,7 +103,7 @@ describe('validation before sending', () => {
   });
 
   it('refuses a file of a disallowed type or over maxBytes before any byte is sent', async () => {
-    const session = await client().startSession({ skill: kyc });
+    const session = await client().startSession({ skill: kyc, tenantUserId: 'u-42' });
     await session.submitStep('product_form', { value: '1', currency: 'EUR', period: '12' });
     await session.submitStep('kyc_documents', {});
     const before = stepRequests().length;
@@ -124,7 +124,7 @@ describe('upload preparation', () => {
       steps: { one: z.object({}), two: z.object({}) },
       uploads: { one: { accept: ['image/*'], maxBytes: 10, prepare: async (f) => new Blob([await f.slice(0, 4).arrayBuffer()], { type: f.type }) } },
     });
-    const session = await client().startSession({ skill });
+    const session = await client().startSession({ skill, tenantUserId: 'u-42' });
     await session.submitStep('one', {});
     const result = await session.upload(new File([new Uint8Array(50)], 'photo.png', { type: 'image/png' }));
     expect(result).toMatchObject({ fileName: 'photo.png', size: 4, type: 'image/png' });
@@ -152,7 +152,7 @@ describe('where the flow stands', () => {
     const c = client(onTempToken);
     const events: Array<{ step: string; index: number; total: number | undefined }> = [];
     c.on('step:submitted', ({ step, index, total }) => events.push({ step, index, total }));
-    const session = await c.startSession({ skill: kyc });
+    const session = await c.startSession({ skill: kyc, tenantUserId: 'u-42' });
     expect([session.currentStep, session.stepIndex, session.totalSteps]).toEqual(['product_form', 0, 3]);
     await session.submitStep('product_form', { value: '1', currency: 'RON', period: '6' });
     expect([session.currentStep, session.stepIndex]).toEqual(['kyc_documents', 1]);

@@ -16,7 +16,7 @@ import {
 const { api, use } = setupMockApi();
 
 async function sessionAtKyc(client = createClient()) {
-  const session = await client.startSession({ skill: SKILL });
+  const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
   const product = await session.submitStep('product_form', PRODUCT_FORM);
   const kyc = await session.submitStep('kyc_documents', {});
   return { session, product, kyc };
@@ -57,13 +57,16 @@ describe('upload', () => {
     expect(api.sessions[0]!.uploads[0]!.stepId).toBe(kyc.stepId);
   });
 
-  it('uploads to an explicit stepId of an earlier step', async () => {
-    const { session, product } = await sessionAtKyc();
+  it('uploads to an explicit stepId, and reports the API invalid_step for an earlier, finished step', async () => {
+    const { session, product, kyc } = await sessionAtKyc();
 
-    const result = await session.upload(fileOf(10), { stepId: product.stepId });
+    const result = await session.upload(fileOf(10), { stepId: kyc.stepId });
+    const error = await rejectionOf(session.upload(fileOf(10), { stepId: product.stepId }));
 
-    expect(result.stepId).toBe(product.stepId);
+    expect(result.stepId).toBe(kyc.stepId);
     expect(api.requests.at(-1)!.stepId).toBe(product.stepId);
+    expect(error).toMatchObject({ code: 'invalid_step', status: 400 });
+    expect(api.sessions[0]!.uploads.map((u) => u.stepId)).toEqual([kyc.stepId]);
   });
 
   it('uses fileName over the file name, and defaults a Blob to "upload" as application/octet-stream', async () => {
@@ -131,7 +134,7 @@ describe('upload', () => {
   });
 
   it('rejects with invalid_state and sends nothing when no step was submitted yet', async () => {
-    const session = await createClient().startSession({ skill: SKILL });
+    const session = await createClient().startSession({ skill: SKILL, tenantUserId: 'u-42' });
 
     const error = await rejectionOf(session.upload(fileOf(10)));
 

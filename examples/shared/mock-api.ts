@@ -24,7 +24,8 @@ declare global {
 export async function startMockApi(backendPath: string): Promise<void> {
   const api = createMockOnboardingApi({
     baseUrl: MOCK_API_URL,
-    skills: { [kyc.name]: { steps: [...kyc.stepNames] } },
+    // Uploads only for the steps the skill defines rules for, as the real API would.
+    skills: { [kyc.name]: { steps: [...kyc.stepNames], uploads: Object.keys(kyc.uploads) } },
     ...MOCK_CLIENT,
     clientSecret: DEMO_CLIENT_SECRET,
   });

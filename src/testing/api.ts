@@ -1,6 +1,7 @@
 /** `createMockOnboardingApi`: resolves the options and wires state, faults, clock and handlers together. */
 import { NONCE_TTL_MS } from '../protocol.js';
 import { createClock } from './clock.js';
+import { checkAllowedOrigins } from './cors.js';
 import { FaultQueue } from './faults.js';
 import { createHandlers } from './handlers.js';
 import { OnboardingState } from './state.js';
@@ -9,10 +10,20 @@ import type { MockOnboardingApi, MockOnboardingApiOptions, MockSkill, RecordedRe
 /**
  * A stateful, strict fake of the onboarding API as msw handlers.
  *
+ * Strict by default, so a test fails where production would: `clientId` and
+ * `clientAppKey` are required (or `acceptAnyCredentials: true`), sessions need a
+ * `tenant_user_id` (unless `requireTenantUserId: false`), and uploads go only to
+ * steps a skill lists under `uploads`.
+ *
+ * @throws TypeError when an option cannot work: no `clientId`/`clientAppKey`
+ * (and no `acceptAnyCredentials`), a skill without steps, `responses` or
+ * `uploads` naming a step the skill does not have, an `allowedOrigins` entry
+ * that is not an origin.
+ *
  * @example
  * const api = createMockOnboardingApi({
  *   baseUrl: 'https://api.example.com/v1',
- *   skills: { 'xyz_sbx_#3.0': { steps: ['product_form', 'kyc_documents', 'confirm'] } },
+ *   skills: { 'xyz_sbx_#3.0': { steps: ['product_form', 'kyc_documents', 'confirm'], uploads: ['kyc_documents'] } },
  *   clientId: 'test-client', clientAppKey: 'test-key',
  * });
  * const server = setupServer(...api.handlers);
@@ -23,6 +34,9 @@ export function createMockOnboardingApi(options: MockOnboardingApiOptions): Mock
   if (!baseUrl) throw new TypeError('createMockOnboardingApi: baseUrl is required');
   const nonceTtlMs = options.nonceTtlMs ?? NONCE_TTL_MS;
   if (!(nonceTtlMs > 0)) throw new RangeError(`createMockOnboardingApi: nonceTtlMs must be > 0, got ${nonceTtlMs}`);
+  const acceptAnyCredentials = options.acceptAnyCredentials ?? false;
+  checkCredentials(options, acceptAnyCredentials);
+  const allowedOrigins = checkAllowedOrigins(options.allowedOrigins);
 
   // Date.now is looked up at each call, not captured here, so vitest's fake
   // timers (which replace Date.now later) move the kit's time too.
@@ -33,10 +47,11 @@ export function createMockOnboardingApi(options: MockOnboardingApiOptions): Mock
       clientId: options.clientId,
       clientAppKey: options.clientAppKey,
       clientSecret: options.clientSecret,
+      acceptAnyCredentials,
       nonceTtlMs,
       uploadRotatesNonce: options.uploadRotatesNonce ?? true,
       lastStepNonce: options.lastStepNonce ?? false,
-      requireTenantUserId: options.requireTenantUserId ?? false,
+      requireTenantUserId: options.requireTenantUserId ?? true,
     },
     clock,
   );
@@ -44,7 +59,7 @@ export function createMockOnboardingApi(options: MockOnboardingApiOptions): Mock
   const requests: RecordedRequest[] = [];
 
   return {
-    handlers: createHandlers({ baseUrl, state, faults, requests }),
+    handlers: createHandlers({ baseUrl, state, faults, requests, allowedOrigins }),
     get requests() {
       return [...requests];
     },
@@ -65,6 +80,36 @@ export function createMockOnboardingApi(options: MockOnboardingApiOptions): Mock
   };
 }
 
+/**
+ * A kit that accepts any credentials cannot catch a client built from an unset
+ * environment variable (`clientAppKey: process.env.APP_KEY`): the test would
+ * pass and production would answer 401. So the credentials are required, and
+ * accepting any is an explicit choice.
+ */
+function checkCredentials(options: MockOnboardingApiOptions, acceptAny: boolean): void {
+  const keys = ['clientId', 'clientAppKey', 'clientSecret'] as const;
+  for (const key of keys) {
+    const value = options[key];
+    if (value !== undefined && typeof value !== 'string') {
+      throw new TypeError(`createMockOnboardingApi: \`${key}\` must be a string, got ${typeof value}`);
+    }
+    if (value === '') {
+      throw new TypeError(
+        `createMockOnboardingApi: \`${key}\` is an empty string (an unset environment variable?); pass the value your code sends` +
+          (key === 'clientSecret' ? ', or leave it out' : ''),
+      );
+    }
+  }
+  if (acceptAny) return;
+  const missing = keys.slice(0, 2).filter((key) => options[key] === undefined);
+  if (missing.length > 0) {
+    throw new TypeError(
+      `createMockOnboardingApi: ${missing.map((k) => `\`${k}\``).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing. Pass \`clientId\` and \`clientAppKey\` ` +
+        '— the credentials your OnboardingClient uses (an unset environment variable?) — or `acceptAnyCredentials: true` to accept any',
+    );
+  }
+}
+
 /** Catches catalog typos when the kit is created, not as a puzzling 400 mid-test. */
 function checkSkills(skills: Readonly<Record<string, MockSkill>>): Map<string, MockSkill> {
   const entries = Object.entries(skills ?? {});
@@ -78,12 +123,36 @@ function checkSkills(skills: Readonly<Record<string, MockSkill>>): Map<string, M
         throw new TypeError(`createMockOnboardingApi: skill "${name}" has a response for unknown step "${step}"`);
       }
     }
+    checkUploads(name, skill);
   }
   // Copied so that a test mutating its catalog object cannot change a running fake.
   return new Map(
     entries.map(([name, skill]) => [
       name,
-      { steps: [...skill.steps], ...(skill.responses && { responses: structuredClone(skill.responses) }) },
+      {
+        steps: [...skill.steps],
+        uploads: [...(skill.uploads ?? [])],
+        ...(skill.responses && { responses: structuredClone(skill.responses) }),
+      },
     ]),
   );
+}
+
+function checkUploads(name: string, skill: MockSkill): void {
+  if (skill.uploads === undefined) return;
+  if (!Array.isArray(skill.uploads)) {
+    throw new TypeError(`createMockOnboardingApi: skill "${name}": \`uploads\` must be an array of step names, e.g. ['kyc_documents']`);
+  }
+  const last = skill.steps[skill.steps.length - 1];
+  for (const step of skill.uploads as readonly unknown[]) {
+    if (typeof step !== 'string' || !skill.steps.includes(step)) {
+      throw new TypeError(`createMockOnboardingApi: skill "${name}" lists unknown step ${JSON.stringify(step)} under uploads`);
+    }
+    if (step === last) {
+      throw new TypeError(
+        `createMockOnboardingApi: skill "${name}" lists its last step "${step}" under uploads, ` +
+          'but the last step completes the session, which then takes no uploads',
+      );
+    }
+  }
 }

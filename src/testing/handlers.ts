@@ -5,7 +5,7 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { CreateSessionResponse } from '../protocol.js';
 import { describeParts, readJson, readMultipart, type ReadBody, type UploadParts } from './body.js';
-import { corsHeaders, preflight } from './cors.js';
+import { corsHeaders, preflight, type AllowedOrigins } from './cors.js';
 import { MockApiError } from './errors.js';
 import { faultAnswer, isAnswerFault, waitUnlessAborted, type FaultQueue } from './faults.js';
 import type { OnboardingState } from './state.js';
@@ -16,6 +16,7 @@ export interface HandlerContext {
   state: OnboardingState;
   faults: FaultQueue;
   requests: RecordedRequest[];
+  allowedOrigins: AllowedOrigins;
 }
 
 type Target = { sessionId?: string; stepId?: string };
@@ -23,7 +24,7 @@ type Target = { sessionId?: string; stepId?: string };
 export function createHandlers(ctx: HandlerContext): HttpHandler[] {
   const { baseUrl } = ctx;
   return [
-    http.options(`${baseUrl}/*`, ({ request }) => preflight(request)),
+    http.options(`${baseUrl}/*`, ({ request }) => preflight(request, ctx.allowedOrigins)),
     http.post(`${baseUrl}/sessions`, ({ request }) => handle(ctx, request, 'sessions', {})),
     http.post<{ id: string }>(`${baseUrl}/sessions/:id/steps`, ({ request, params }) =>
       handle(ctx, request, 'steps', { sessionId: params.id }),
@@ -44,7 +45,7 @@ async function handle(ctx: HandlerContext, request: Request, endpoint: MockEndpo
 
   if (fault?.kind === 'network') return HttpResponse.error();
   if (fault && isAnswerFault(fault)) {
-    const { response, body } = faultAnswer(fault, corsHeaders(request));
+    const { response, body } = faultAnswer(fault, corsHeaders(request, ctx.allowedOrigins));
     record.responseStatus = response.status;
     record.responseBody = body;
     return response;
@@ -58,7 +59,7 @@ async function handle(ctx: HandlerContext, request: Request, endpoint: MockEndpo
   if (endpoint === 'sessions' && status === 200) record.sessionId = (body as CreateSessionResponse).session_id;
   if (fault?.kind === 'lost-response') return HttpResponse.error();
   record.responseStatus = status;
-  return HttpResponse.json(body, { status, headers: corsHeaders(request) });
+  return HttpResponse.json(body, { status, headers: corsHeaders(request, ctx.allowedOrigins) });
 }
 
 function runProtocol(

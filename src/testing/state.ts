@@ -22,6 +22,8 @@ export interface StateConfig {
   clientId: string | undefined;
   clientAppKey: string | undefined;
   clientSecret: string | undefined;
+  /** Credentials left `undefined` accept any value (only ever true when asked for). */
+  acceptAnyCredentials: boolean;
   nonceTtlMs: number;
   uploadRotatesNonce: boolean;
   lastStepNonce: boolean;
@@ -60,7 +62,13 @@ export class OnboardingState {
   createSession(body: unknown): CreateSessionResponse {
     const fields = requireStrings(body, ['client_id', 'client_app_key', 'skill']);
     const tenantUserId = optionalString(fields, 'tenant_user_id');
-    if (this.config.requireTenantUserId && !tenantUserId) throw badRequest('missing_fields', 'missing fields: tenant_user_id');
+    if (this.config.requireTenantUserId && !tenantUserId) {
+      throw badRequest(
+        'missing_fields',
+        'missing fields: tenant_user_id (production requires it: pass `tenantUserId` to startSession(); ' +
+          'a test that means to leave it out creates the kit with `requireTenantUserId: false`)',
+      );
+    }
     this.checkClientId(fields.client_id);
     if (this.config.clientAppKey !== undefined && fields.client_app_key !== this.config.clientAppKey) {
       throw unauthorized('invalid_client_app_key', 'client_app_key is not valid for this client_id');
@@ -137,6 +145,7 @@ export class OnboardingState {
     const session = owner.session;
     this.checkNotCompleted(session);
     this.checkNonce(session, fields.nonce);
+    this.checkUploadTarget(session, stepId, owner.name);
 
     session.uploads.push({ stepId, ...described });
     const nonce = this.config.uploadRotatesNonce ? { nonce: this.issueNonce(session) } : {};
@@ -146,6 +155,13 @@ export class OnboardingState {
   exchangeToken(body: unknown): ExchangeTokenResponse {
     const fields = requireStrings(body, ['client_id', 'client_secret', 'temp_token']);
     this.checkClientId(fields.client_id);
+    if (this.config.clientSecret === undefined && !this.config.acceptAnyCredentials) {
+      throw unauthorized(
+        'invalid_client_secret',
+        'the testing kit has no client secret to check against: pass `clientSecret` (the one your backend sends) ' +
+          'to createMockOnboardingApi, or `acceptAnyCredentials: true` to accept any',
+      );
+    }
     if (this.config.clientSecret !== undefined && fields.client_secret !== this.config.clientSecret) {
       throw unauthorized('invalid_client_secret', 'client_secret is not valid for this client_id');
     }
@@ -203,6 +219,31 @@ export class OnboardingState {
   private checkClientId(clientId: string): void {
     if (this.config.clientId !== undefined && clientId !== this.config.clientId) {
       throw unauthorized('invalid_client_id', 'unknown client_id');
+    }
+  }
+
+  /**
+   * Files belong to the step that asked for them: only a step the skill lists
+   * under `uploads`, and only while it is the session's latest step (once the
+   * next step is submitted, that step is finished).
+   */
+  private checkUploadTarget(session: SessionRecord, stepId: string, step: string): void {
+    const uploads = this.config.skills.get(session.skill)?.uploads ?? [];
+    if (!uploads.includes(step)) {
+      const listed = uploads.length > 0 ? `only ${uploads.map((s) => `"${s}"`).join(', ')}` : 'none of its steps';
+      throw badRequest(
+        'invalid_step',
+        `step "${step}" takes no uploads (skill "${session.skill}" lists ${listed} under \`uploads\`); ` +
+          `if it should, list the step under \`uploads\` in the kit's skill`,
+      );
+    }
+    const latestIndex = session.stepIds.length - 1;
+    if (session.stepIds[latestIndex] !== stepId) {
+      throw badRequest(
+        'invalid_step',
+        `step "${step}" is finished: the session has moved on to step "${session.completedSteps[latestIndex]}"; ` +
+          'upload a step\'s files after submitting it and before submitting the next step',
+      );
     }
   }
 

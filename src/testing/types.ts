@@ -17,6 +17,16 @@ export interface MockSkill {
    * A copy is sent each time, so a test mutating an answer cannot change the next one.
    */
   responses?: Readonly<Record<string, Record<string, unknown>>>;
+  /**
+   * The steps that take file uploads, e.g. `['kyc_documents']` (for a typed
+   * skill: `Object.keys(kyc.uploads)`). An upload is accepted only for the
+   * session's most recently submitted step, and only if that step is listed
+   * here; anything else answers 400 `invalid_step`, as the real API would. The
+   * last step cannot be listed: it completes the session, which then takes no
+   * uploads.
+   * @default [] (no step takes uploads)
+   */
+  uploads?: readonly string[];
 }
 
 /** Options of `createMockOnboardingApi`. */
@@ -25,31 +35,86 @@ export interface MockOnboardingApiOptions {
   baseUrl: string;
   /** The skills catalog, by skill name (names may contain `#`; they travel in bodies, never URLs). */
   skills: Readonly<Record<string, MockSkill>>;
-  /** When given, any other `client_id` gets 401 `invalid_client_id`. */
+  /**
+   * The `client_id` your `OnboardingClient` sends; any other gets 401
+   * `invalid_client_id`. Required (with `clientAppKey`): creating the kit
+   * without it throws, so a test whose client reads an unset environment
+   * variable fails instead of passing against a kit that accepts anything.
+   * Leave it out only together with `acceptAnyCredentials: true`.
+   */
   clientId?: string;
-  /** When given, any other `client_app_key` gets 401 `invalid_client_app_key`. */
+  /**
+   * The `client_app_key` your `OnboardingClient` sends; any other gets 401
+   * `invalid_client_app_key`. Required, like `clientId`.
+   */
   clientAppKey?: string;
-  /** When given, `/tokens` with any other `client_secret` gets 401 `invalid_client_secret`. */
+  /**
+   * The `client_secret` your backend's token exchange sends; `/tokens` with any
+   * other gets 401 `invalid_client_secret`. Optional, since front-end tests
+   * never call `/tokens`: without it (and without `acceptAnyCredentials`),
+   * every `/tokens` call gets 401 `invalid_client_secret` with a message
+   * saying to pass `clientSecret`.
+   */
   clientSecret?: string;
-  /** How long a nonce stays valid after it was issued; default `NONCE_TTL_MS` (30 minutes, documented). */
+  /**
+   * `true`: a credential the kit was not given (`clientId`, `clientAppKey`,
+   * `clientSecret`) is not checked, any value is accepted; those given are
+   * still checked. For tests that are not about credentials at all. Prefer
+   * passing the credentials: a kit that accepts anything cannot catch a client
+   * configured from an unset environment variable.
+   * @default false
+   */
+  acceptAnyCredentials?: boolean;
+  /**
+   * How long a nonce stays valid after it was issued.
+   * @default NONCE_TTL_MS (30 minutes, documented)
+   */
   nonceTtlMs?: number;
-  /** Time source of the kit; default `Date.now` (so vitest's fake timers move it). `api.clock` shifts it further. */
+  /**
+   * Time source of the kit. `api.clock` shifts it further.
+   * @default () => Date.now() (looked up at each call, so vitest's fake timers move it)
+   */
   now?: () => number;
   /**
-   * `'real'` (default): time follows `now`. `'manual'`: time stands still at its
-   * value at creation and only moves through `api.clock.advance`/`set`.
+   * `'real'`: time follows `now`. `'manual'`: time stands still at its value at
+   * creation and only moves through `api.clock.advance`/`set`.
+   * @default 'real'
    */
   clock?: 'real' | 'manual';
   /**
-   * Default `true`: upload answers carry a fresh nonce (the used one is spent).
+   * `true`: upload answers carry a fresh nonce (the used one is spent).
    * `false`: they carry none and the current nonce stays valid. PROTOCOL §4
    * allows both, and the SDK must handle both.
+   * @default true
    */
   uploadRotatesNonce?: boolean;
-  /** Default `false`: the last step answers `temp_token` without a nonce. `true`: with a (useless) fresh nonce too. */
+  /**
+   * `false`: the last step answers `temp_token` without a nonce. `true`: with a
+   * (useless) fresh nonce too.
+   * @default false
+   */
   lastStepNonce?: boolean;
-  /** Default `false`. `true`: `POST /sessions` without `tenant_user_id` gets 400 `missing_fields`, as in production. */
+  /**
+   * `true`: `POST /sessions` without `tenant_user_id` gets 400
+   * `missing_fields`, as in production (the client must pass `tenantUserId`
+   * to `startSession`). `false`: it is optional, as in the documentation's
+   * example request.
+   * @default true
+   */
   requireTenantUserId?: boolean;
+  /**
+   * The page origins allowed to call the API from a browser, e.g.
+   * `['https://app.example']` (scheme, host and port, no path or trailing `/`).
+   * Answers to a listed `Origin` carry `access-control-allow-origin` with it; a
+   * preflight from any other origin gets 403 without CORS headers, and any
+   * other request (processed as usual, like a real server does) gets its
+   * answer without `access-control-allow-origin`, so a browser refuses it to
+   * the page. A request without `Origin` (Node, a backend) gets no
+   * `access-control-allow-origin` either; it does not need one.
+   * @default undefined — any origin is allowed: answers echo the request's
+   * `Origin` (or `*` without one)
+   */
+  allowedOrigins?: readonly string[];
 }
 
 /** A request the kit received, in order of arrival. */

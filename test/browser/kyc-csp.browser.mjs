@@ -85,7 +85,7 @@ async function openPage(browser, kit, variant) {
 async function runFlow(browser, { variant, screenshot, log }) {
   await buildPage();
   const creds = credentials();
-  const kit = await startKitServer({ skills: { [SKILL]: { steps: STEPS } }, ...creds });
+  const kit = await startKitServer({ skills: { [SKILL]: { steps: STEPS, uploads: ['kyc_documents'] } }, ...creds });
   kit.creds = creds;
   const idBytes = pseudoRandomBytes(ID_SIZE, 0xc0ffee);
   const selfieBytes = pseudoRandomBytes(SELFIE_SIZE, 0x5e1f1e);
@@ -215,7 +215,7 @@ export const tests = [
     fn: async ({ browser, log }) => {
       await buildPage();
       const creds = credentials();
-      const kit = await startKitServer({ skills: { [SKILL]: { steps: STEPS } }, ...creds });
+      const kit = await startKitServer({ skills: { [SKILL]: { steps: STEPS, uploads: ['kyc_documents'] } }, ...creds });
       kit.creds = creds;
       const ui = await openPage(browser, kit, 'zod-jit');
       try {

@@ -32,7 +32,7 @@ const BASE = 'https://api.example.com/v1';
 const SKILL = 'xyz_kyc_sbx_#3.0';
 const STEPS = ['product_form', 'personal_data', 'kyc_documents', 'confirm'];
 const CREDS = { clientId: 'backend-client', clientAppKey: 'backend-app-key', clientSecret: 'secret_backend_only_4f2a9c' };
-const api = createMockOnboardingApi({ baseUrl: BASE, skills: { [SKILL]: { steps: STEPS } }, ...CREDS });
+const api = createMockOnboardingApi({ baseUrl: BASE, skills: { [SKILL]: { steps: STEPS, uploads: ['kyc_documents'] } }, ...CREDS });
 const msw = setupServer(...api.handlers);
 
 beforeAll(() =>

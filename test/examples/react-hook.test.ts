@@ -27,14 +27,18 @@ const { App } = (await example('App.tsx')) as { App: (props: { client: Onboardin
 const sharedKyc = join(dirname(fileURLToPath(import.meta.url)), '../../examples/shared/kyc.ts');
 const { kyc } = (await import(/* @vite-ignore */ sharedKyc)) as { kyc: SkillDefinition };
 const { useOnboarding } = (await example('useOnboarding.ts')) as {
-  useOnboarding: (client: OnboardingClient, options: { skill: unknown }) => { status: string; stepIndex: number; totalSteps: number; currentStep?: string; sessionId?: string };
+  useOnboarding: (client: OnboardingClient, options: { skill: unknown; tenantUserId?: string }) => { status: string; stepIndex: number; totalSteps: number; currentStep?: string; sessionId?: string };
 };
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const BASE = 'https://api.example.com/v1';
 const CREDS = { clientId: 'react-client', clientAppKey: 'react-app-key' };
-const api = createMockOnboardingApi({ baseUrl: BASE, skills: { [kyc.name]: { steps: [...kyc.stepNames] } }, ...CREDS });
+const api = createMockOnboardingApi({
+  baseUrl: BASE,
+  skills: { [kyc.name]: { steps: [...kyc.stepNames], uploads: Object.keys(kyc.uploads) } },
+  ...CREDS,
+});
 const server = setupServer(...api.handlers);
 
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
@@ -115,21 +119,22 @@ async function clickThroughApp() {
 }
 
 describe('examples/react under StrictMode', () => {
-  it('harness check: StrictMode double-invokes effects here, so a naive hook creates two sessions', async () => {
+  it('harness check: StrictMode double-invokes effects here, and even a naive hook gets one session (the client joins a double start)', async () => {
     const client = makeClient(() => {});
     let effectRuns = 0;
     function Naive() {
       const [id, setId] = useState<string>();
       useEffect(() => {
         effectRuns++;
-        void client.startSession({ skill: kyc }).then((s) => setId(s.id));
+        void client.startSession({ skill: kyc, tenantUserId: 'u-42' }).then((s) => setId(s.id));
       }, []);
       return h('p', null, id);
     }
     await render(h(Naive));
-    await until(() => sessionsCreated() === 2, 'two sessions');
+    await until(() => effectRuns === 2 && sessionsCreated() === 1, 'two effect runs');
+    await act(async () => {});
     expect(effectRuns).toBe(2);
-    expect(sessionsCreated()).toBe(2);
+    expect(sessionsCreated()).toBe(1);
   });
 
   it('the app creates ONE session and hands off ONCE through a full KYC flow', async () => {
@@ -166,11 +171,11 @@ describe('examples/react under StrictMode', () => {
   it('components sharing the client and skill share one flow: still one session', async () => {
     const client = makeClient(() => {});
     function Header() {
-      const { status, stepIndex, totalSteps } = useOnboarding(client, { skill: kyc });
+      const { status, stepIndex, totalSteps } = useOnboarding(client, { skill: kyc, tenantUserId: 'u-42' });
       return h('p', { id: 'header', 'data-status': status }, `${stepIndex}/${totalSteps}`);
     }
     function Body() {
-      const { currentStep, sessionId } = useOnboarding(client, { skill: kyc });
+      const { currentStep, sessionId } = useOnboarding(client, { skill: kyc, tenantUserId: 'u-42' });
       return h('p', { id: 'body' }, `${currentStep}:${sessionId ?? ''}`);
     }
     await render(h(Fragment, null, h(Header), h(Body), h(Body)));

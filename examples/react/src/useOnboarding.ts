@@ -261,7 +261,7 @@ export function controllerFor<Steps extends StepSchemas>(
  *
  *   const client = new OnboardingClient({ baseUrl, clientId, clientAppKey, onTempToken });
  *   function Kyc() {
- *     const { status, currentStep, submitStep, upload, error } = useOnboarding(client, { skill: kyc });
+ *     const { status, currentStep, submitStep, upload, error } = useOnboarding(client, { skill: kyc, tenantUserId: user.id });
  *   }
  */
 export function useOnboarding<Steps extends StepSchemas>(

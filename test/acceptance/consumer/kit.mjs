@@ -16,7 +16,7 @@ const APP_KEY = 'test-key-0123456789';
 function start(t) {
   const api = createMockOnboardingApi({
     baseUrl: BASE,
-    skills: { [SKILL]: { steps: STEPS } },
+    skills: { [SKILL]: { steps: STEPS, uploads: ['kyc_documents'] } },
     clientId: CLIENT_ID,
     clientAppKey: APP_KEY,
   });
@@ -136,7 +136,7 @@ export const checks = [
     name: 'the kit answers a replayed nonce (raw fetch, nonce from api.requests) with 401 and the error body',
     async run(t) {
       const h = start(t);
-      const session = await h.client().startSession({ skill: SKILL });
+      const session = await h.client().startSession({ skill: SKILL, tenantUserId: 'u-1' });
       await session.submitStep('product_form', {});
       const used = recordedNonces(h.api).find((n) => n.step === 'product_form');
       assert.ok(used, `no recorded step request with a nonce in api.requests: ${short(requestsOf(h.api), 600)}`);
@@ -157,11 +157,11 @@ export const checks = [
     name: 'the kit answers a wrong app key with 401 (SDK error and raw error body)',
     async run(t) {
       const h = start(t);
-      await expectError(h, h.client({ clientAppKey: 'wrong-key-wrong-key' }).startSession({ skill: SKILL }), {
+      await expectError(h, h.client({ clientAppKey: 'wrong-key-wrong-key' }).startSession({ skill: SKILL, tenantUserId: 'u-1' }), {
         code: 'invalid_client_app_key',
         status: 401,
       });
-      const r = await rawPost('/sessions', { client_id: CLIENT_ID, client_app_key: 'wrong-key-wrong-key', skill: SKILL });
+      const r = await rawPost('/sessions', { client_id: CLIENT_ID, client_app_key: 'wrong-key-wrong-key', skill: SKILL, tenant_user_id: 'u-1' });
       assertErrorBody(r, 401, 'invalid_client_app_key');
     },
   },
@@ -169,9 +169,9 @@ export const checks = [
     name: 'the kit answers an unknown skill with 400',
     async run(t) {
       const h = start(t);
-      const err = await expectError(h, h.client().startSession({ skill: 'unknown_skill_#1.0' }), { code: 'invalid_skill_name', status: 400 });
+      const err = await expectError(h, h.client().startSession({ skill: 'unknown_skill_#1.0', tenantUserId: 'u-1' }), { code: 'invalid_skill_name', status: 400 });
       assert.equal(typeof err.requestId, 'string', 'requestId from the kit error body');
-      const r = await rawPost('/sessions', { client_id: CLIENT_ID, client_app_key: APP_KEY, skill: 'unknown_skill_#1.0' });
+      const r = await rawPost('/sessions', { client_id: CLIENT_ID, client_app_key: APP_KEY, skill: 'unknown_skill_#1.0', tenant_user_id: 'u-1' });
       assertErrorBody(r, 400, 'invalid_skill_name');
     },
   },
@@ -179,7 +179,7 @@ export const checks = [
     name: 'the kit answers a step out of order with 400',
     async run(t) {
       const h = start(t);
-      const session = await h.client().startSession({ skill: SKILL });
+      const session = await h.client().startSession({ skill: SKILL, tenantUserId: 'u-1' });
       await expectError(h, session.submitStep('confirm', {}), { code: 'invalid_step', status: 400 });
       const r = await rawPost(`/sessions/${encodeURIComponent(session.id)}/steps`, {
         client_id: CLIENT_ID,
@@ -192,6 +192,27 @@ export const checks = [
       // the rejected step did not spend the nonce: the right step goes through
       const ok = await session.submitStep('product_form', {});
       assert.equal(ok.completed, false);
+    },
+  },
+  {
+    name: 'the kit is strict: credentials required at creation, tenant_user_id required, uploads only where the skill lists them',
+    async run(t) {
+      assert.throws(
+        () => createMockOnboardingApi({ baseUrl: BASE, skills: { [SKILL]: { steps: STEPS } } }),
+        /Pass `clientId` and `clientAppKey`.*acceptAnyCredentials: true/,
+      );
+      const h = start(t);
+      const err = await expectError(h, h.client().startSession({ skill: SKILL }), { code: 'missing_fields', status: 400 });
+      assert.ok(String(err.message).includes('tenantUserId'), `the missing_fields message does not say what to pass: ${err.message}`);
+      const session = await h.client().startSession({ skill: SKILL, tenantUserId: 'u-1' });
+      await session.submitStep('product_form', {});
+      await expectError(h, session.upload(new File([new Uint8Array(8)], 'a.pdf', { type: 'application/pdf' })), {
+        code: 'invalid_step',
+        status: 400,
+      });
+      await session.submitStep('kyc_documents', {});
+      const ok = await session.upload(new File([new Uint8Array(8)], 'b.pdf', { type: 'application/pdf' }));
+      assert.equal(ok.status, 'UPLOAD_RECEIVED');
     },
   },
   {
