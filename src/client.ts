@@ -3,6 +3,7 @@ import { resolveConfig, type OnboardingClientConfig, type ResolvedConfig } from 
 import { OnboardingError } from './errors.js';
 import type { OnboardingEvents, OnboardingEventType, OnboardingWildcardHandler, Unsubscribe } from './events.js';
 import { createLog, type Log } from './internal/logger.js';
+import { redactError } from './internal/redact.js';
 import type { CreateSessionBody } from './protocol.js';
 import { sessionSchema } from './schemas.js';
 import { OnboardingSession, type SessionContext } from './session.js';
@@ -20,6 +21,9 @@ export interface StartSessionOptions<S extends string | SkillDefinition<any>> {
   signal?: AbortSignal;
 }
 
+// How far ahead of the clock a stored issue time may be (the clock may have been set back a little since).
+const MAX_CLOCK_SKEW_MS = 60_000;
+
 /** The steps type a `startSession` skill argument yields. */
 export type StepsOf<S> = S extends SkillDefinition<infer Steps> ? Steps : UntypedSteps;
 
@@ -36,16 +40,18 @@ export class OnboardingClient {
   readonly #context: SessionContext;
   // The live session, so a second resume returns it instead of a twin racing on one nonce.
   #active: OnboardingSession<any> | undefined;
+  // A start in flight: a double click joins it instead of creating a second session on the server.
+  #starting: { key: string; promise: Promise<OnboardingSession<any>> } | undefined;
 
   /** Throws `OnboardingError` (`invalid_config`) for a missing field, a non-https remote `baseUrl` or a `clientSecret`. */
   constructor(config: OnboardingClientConfig) {
     this.#config = resolveConfig(config);
     this.#log = createLog(this.#config.logger, () => [this.#config.clientAppKey]);
     this.#store = new SessionStore(this.#config.storage, this.#config.storageKey, this.#log);
-    const { fetch, now, retry } = this.#config;
+    const { fetch, now, retry, maxResponseBytes } = this.#config;
     this.#context = {
       config: this.#config,
-      transport: { fetch, now, retry },
+      transport: { fetch, now, retry, maxResponseBytes },
       emit: (type, payload) => this.#emitter.emit(type, payload),
       // A new or resumed session becomes the client's current one.
       claim: (session) => {
@@ -58,7 +64,8 @@ export class OnboardingClient {
       onEnded: (session) => {
         if (this.#active !== session) return;
         this.#active = undefined;
-        this.#store.clear();
+        // Only its own record: another client on the same storage may have written a newer one.
+        this.#store.clear(session.id);
       },
     };
   }
@@ -83,9 +90,28 @@ export class OnboardingClient {
     return () => this.#emitter.off(type as any, safe as any);
   }
 
-  /** Creates a session on the server; its nonce chain starts here. */
-  async startSession<S extends string | SkillDefinition<any>>(options: StartSessionOptions<S>): Promise<OnboardingSession<StepsOf<S>>> {
-    const transport = { ...this.#context.transport, secrets: () => [this.#config.clientAppKey], log: this.#log };
+  /**
+   * Creates a session on the server; its nonce chain starts here. A second
+   * call with the same skill and user while one is in flight (a double click)
+   * joins it: one session on the server, the same object for both callers.
+   */
+  startSession<S extends string | SkillDefinition<any>>(options: StartSessionOptions<S>): Promise<OnboardingSession<StepsOf<S>>> {
+    const skill = options?.skill;
+    const key = JSON.stringify([typeof skill === 'object' && skill !== null ? (skill as SkillDefinition).name : skill, options?.tenantUserId]);
+    const pending = this.#starting;
+    if (pending?.key === key) return pending.promise;
+    const promise = this.#start(options);
+    const entry = (this.#starting = { key, promise });
+    const settled = () => {
+      if (this.#starting === entry) this.#starting = undefined;
+    };
+    promise.then(settled, settled);
+    return promise;
+  }
+
+  async #start<S extends string | SkillDefinition<any>>(options: StartSessionOptions<S>): Promise<OnboardingSession<StepsOf<S>>> {
+    const secrets = [this.#config.clientAppKey];
+    const transport = { ...this.#context.transport, secrets: () => secrets, log: this.#log };
     const signal = options?.signal;
     try {
       const skill = options?.skill;
@@ -95,7 +121,7 @@ export class OnboardingClient {
         throw new OnboardingError('validation_error', '`skill` must be a catalog skill name or a skill from defineSkill().');
       }
       const { tenantUserId } = options;
-      if (tenantUserId !== undefined && (typeof tenantUserId !== 'string' || tenantUserId === '')) {
+      if (tenantUserId !== undefined && (typeof tenantUserId !== 'string' || tenantUserId.trim() === '')) {
         throw new OnboardingError('validation_error', '`tenantUserId` must be a non-empty string when given.');
       }
       const body: CreateSessionBody = {
@@ -109,7 +135,7 @@ export class OnboardingClient {
       const res = await post(transport, {
         what: 'Creating a session',
         url,
-        body: () => ({ json: body }),
+        json: body,
         schema: sessionSchema(),
         signal,
         timeoutMs: this.#config.timeoutMs,
@@ -125,7 +151,7 @@ export class OnboardingClient {
       this.#emitter.emit('session:created', { sessionId: session.id, skill: name });
       return session;
     } catch (raw) {
-      const error = toOnboardingError(raw, 'Creating a session', transport, signal);
+      const error = redactError(toOnboardingError(raw, 'Creating a session', transport, signal), secrets);
       this.#emitter.emit('error', { sessionId: undefined, operation: 'startSession', error });
       throw error;
     }
@@ -143,14 +169,23 @@ export class OnboardingClient {
     const given = options.skill;
     const definition = typeof given === 'object' && given !== null ? (given as SkillDefinition) : undefined;
     const wanted = definition?.name ?? (typeof given === 'string' ? given : undefined);
+    // A start in flight is about to be the live session: wait for it rather than resume what it replaces.
+    await this.#starting?.promise.catch(() => {});
     // The live session, never a twin of it: two objects would race on one nonce.
     const live = this.#active;
     if (live?.status === 'active') return wanted === undefined || wanted === live.skill ? live : null;
     const record = this.#store.load(this.#config.baseUrl, this.#config.clientId);
     if (!record) return null;
-    if (this.#config.now() >= record.nonceIssuedAt + this.#config.nonceTtlMs) {
+    const now = this.#config.now();
+    // A record from the future was not written by this SDK's clock: trusting it would disable the expiry guard.
+    if (record.nonceIssuedAt > now + MAX_CLOCK_SKEW_MS) {
+      this.#log('storage: removed a stored session issued in the future', { sessionId: record.sessionId });
+      this.#store.clear(record.sessionId);
+      return null;
+    }
+    if (now >= record.nonceIssuedAt + this.#config.nonceTtlMs) {
       this.#log('storage: the stored session expired', { sessionId: record.sessionId });
-      this.#store.clear();
+      this.#store.clear(record.sessionId);
       this.#emitter.emit('session:expired', { sessionId: record.sessionId });
       return null;
     }

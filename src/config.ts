@@ -1,6 +1,7 @@
 import { OnboardingError } from './errors.js';
 import type { OnboardingLogger } from './internal/logger.js';
 import { optionalNumber, requireString, resolveRetry, TRANSPORT_DEFAULTS, type Fail } from './internal/checks.js';
+import { isSafeUrl } from './internal/url.js';
 import { NONCE_TTL_MS } from './protocol.js';
 
 /** What `onTempToken` is told besides the token itself. */
@@ -50,6 +51,20 @@ export interface OnboardingClientConfig {
   timeoutMs?: number;
   /** Per-request timeout for uploads, which can take minutes on a phone. Default 300 000. */
   uploadTimeoutMs?: number;
+  /**
+   * Largest answer body read, in bytes. A larger one (declared or streamed)
+   * fails the call as `invalid_response`, so a broken or hostile server cannot
+   * grow the page's memory without bound.
+   * @default 1_048_576 (1 MiB; the API's answers are a few hundred bytes)
+   */
+  maxResponseBytes?: number;
+  /**
+   * How long `submitStep` (on the completing step) and `retryHandoff()` wait for
+   * `onTempToken` to settle before resolving with `handedOff: false` (the token
+   * is kept for `retryHandoff()`), so a hung backend call never hangs the flow.
+   * @default 60_000
+   */
+  handoffTimeoutMs?: number;
   /** Retry of `429`/`503` answers carrying `Retry-After`. */
   retry?: RetryOptions;
   /**
@@ -89,9 +104,8 @@ const DEFAULTS = {
   uploadTimeoutMs: 300_000,
   nonceTtlMs: NONCE_TTL_MS,
   nonceWarningMs: 5 * 60_000,
+  handoffTimeoutMs: 60_000,
 } as const;
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const invalid: Fail = (message) => {
   throw new OnboardingError('invalid_config', message);
@@ -107,8 +121,10 @@ export function resolveBaseUrl(value: unknown): string {
     invalid('`baseUrl` must be an absolute URL.');
   }
   // Plain http would expose the app key and nonces on the wire; only a dev machine may use it.
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-  if (!secure) invalid('`baseUrl` must use https (http is allowed only for localhost, 127.0.0.1 and [::1]).');
+  // A `user:password@` would be echoed by every message that names the URL: refused, never shown.
+  if (!isSafeUrl(url)) {
+    invalid('`baseUrl` must use https (http only for localhost, 127.0.0.1 and [::1]) and carry no user or password.');
+  }
   if (url.search || url.hash) invalid('`baseUrl` must not carry a query or a fragment.');
   return url.href.replace(/\/+$/, '');
 }
@@ -145,6 +161,8 @@ export function resolveConfig(input: OnboardingClientConfig): ResolvedConfig {
     onTempToken: input.onTempToken,
     timeoutMs: optionalNumber(raw, 'timeoutMs', TRANSPORT_DEFAULTS.timeoutMs, invalid),
     uploadTimeoutMs: optionalNumber(raw, 'uploadTimeoutMs', DEFAULTS.uploadTimeoutMs, invalid),
+    maxResponseBytes: optionalNumber(raw, 'maxResponseBytes', TRANSPORT_DEFAULTS.maxResponseBytes, invalid),
+    handoffTimeoutMs: optionalNumber(raw, 'handoffTimeoutMs', DEFAULTS.handoffTimeoutMs, invalid),
     nonceTtlMs: optionalNumber(raw, 'nonceTtlMs', DEFAULTS.nonceTtlMs, invalid),
     nonceWarningMs: optionalNumber(raw, 'nonceWarningMs', DEFAULTS.nonceWarningMs, invalid, true),
     retry: resolveRetry(input.retry, invalid),

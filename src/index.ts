@@ -6,6 +6,7 @@ export type { StartSessionOptions, StepsOf } from './client.js';
 export { OnboardingSession } from './session.js';
 export type {
   OnboardingSessionStatus,
+  RetryHandoffOptions,
   StepResult,
   SubmitStepOptions,
   UploadOptions,
@@ -23,6 +24,7 @@ export type {
 } from './events.js';
 export type { OnboardingLogger } from './internal/logger.js';
 export type { UploadProgress } from './upload.js';
+export { safeRedirectUrl } from './redirect.js';
 export { defineSkill } from './skill.js';
 export { prepareImage } from './image.js';
 export type { ImagePreparation } from './image.js';

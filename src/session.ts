@@ -2,7 +2,10 @@ import type { HandoffInfo, ResolvedConfig } from './config.js';
 import { OnboardingError } from './errors.js';
 import type { OnboardingEvents, OnboardingOperation } from './events.js';
 import { createLog, type Log } from './internal/logger.js';
-import { redact } from './internal/redact.js';
+import { claimNonce } from './internal/nonce-claims.js';
+import { redact, redactError } from './internal/redact.js';
+import { later } from './internal/timer.js';
+import { isSafeId } from './internal/url.js';
 import type { SubmitStepBody } from './protocol.js';
 import { stepSchema, uploadSchema } from './schemas.js';
 import type { SchemaInput, SkillDefinition, StepSchemas, UntypedSteps } from './skill.js';
@@ -30,7 +33,17 @@ export type OnboardingSessionStatus = 'active' | 'completed' | 'expired' | 'fail
 
 /** Per-call options of `submitStep`. */
 export interface SubmitStepOptions {
-  /** Aborts the call; rejects with `aborted`. */
+  /**
+   * Aborts the call; rejects with `aborted`. On the completing step, an abort
+   * while `onTempToken` runs stops the wait instead: the call resolves with
+   * `handedOff: false` and the token is kept for `retryHandoff()`.
+   */
+  signal?: AbortSignal;
+}
+
+/** Options of `retryHandoff`. */
+export interface RetryHandoffOptions {
+  /** Stops waiting for `onTempToken`; rejects with `aborted`, the token is kept for another try. */
   signal?: AbortSignal;
 }
 
@@ -119,8 +132,10 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
   #lastStepId: string | undefined;
   readonly #completedSteps: string[];
   readonly #stepIds: string[];
-  // Every nonce this session has held: an error mapped after a rotation or the end must still redact the one it sent.
-  readonly #nonces: string[] = [];
+  // Every secret this session has held (app key, nonces, temp token): an error mapped after a rotation or the end must still redact the one it sent.
+  readonly #secrets: string[];
+  // This session's claim on its nonces, page-wide: a twin of it (same stored session) may never send one of them.
+  readonly #owner = {};
   #queue: Promise<unknown> = Promise.resolve();
   // True while a call is out; the expiry timer then leaves the verdict to the server's answer.
   #busy = false;
@@ -139,12 +154,12 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     this.skill = init.skill;
     this.#definition = init.definition;
     this.#nonce = init.nonce;
-    this.#nonces.push(init.nonce);
+    this.#secrets = [ctx.config.clientAppKey, init.nonce];
     this.#nonceIssuedAt = init.nonceIssuedAt;
     this.#lastStepId = init.lastStepId;
     this.#completedSteps = [...(init.completedSteps ?? [])];
     this.#stepIds = this.#completedSteps.map((_, i) => init.stepIds?.[i] ?? '');
-    const secrets = () => [ctx.config.clientAppKey, ...this.#nonces, this.#tempToken];
+    const secrets = () => this.#secrets;
     this.#log = createLog(ctx.config.logger, secrets);
     this.#transport = { ...ctx.transport, secrets, log: this.#log };
     ctx.claim(this);
@@ -229,7 +244,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       const res = await this.#post({
         what: `Submitting step "${step}"`,
         url: apiUrl(this.#ctx.config.baseUrl, 'sessions', this.id, 'steps'),
-        body: () => ({ json: body }),
+        json: body,
         schema: stepSchema(),
         signal: options.signal,
         timeoutMs: this.#ctx.config.timeoutMs,
@@ -257,11 +272,13 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       });
       if (completed) {
         this.#tempToken = res.temp_token;
+        this.#secrets.push(res.temp_token!);
         this.#handoffInfo = { sessionId: this.id, skill: this.skill, stepId: res.step_id };
         this.#end('completed');
         this.#ctx.emit('session:completed', { sessionId: this.id, skill: this.skill });
-        // Resolves once onTempToken settled, so `handedOff` is the truth; a hung callback is the integrator's to bound.
-        result.handedOff = (await this.#deliver()) === undefined;
+        // Resolves once onTempToken settled, so `handedOff` is the truth — or when the wait is given up
+        // (handoffTimeoutMs, the caller's abort): a hung callback must not hang the flow.
+        result.handedOff = (await this.#deliver(options.signal)) === undefined;
       }
       return result;
     });
@@ -278,6 +295,8 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       }
       const stepId = options.stepId ?? this.#lastStepId;
       if (!stepId) throw new OnboardingError('invalid_state', 'No step has been submitted yet: pass `stepId` or submit the step first.');
+      // It goes into the URL's path: `..` or `/` would send the file to another endpoint.
+      if (!isSafeId(stepId)) throw new OnboardingError('validation_error', '`stepId` is not a step id the API hands out.');
       let named = toNamedFile(file, options.fileName);
       if (this.#definition) {
         const stepName = this.#completedSteps[this.#stepIds.lastIndexOf(stepId)];
@@ -308,14 +327,15 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       // One FormData per attempt: a body already sent cannot be sent again.
       let current: FormData | undefined;
       const sentAt = this.#ctx.config.now();
+      const { uploadTimeoutMs, maxResponseBytes } = this.#ctx.config;
       const res = await this.#post({
         what: `Uploading to step ${stepId}`,
         url: apiUrl(this.#ctx.config.baseUrl, 'steps', stepId, 'upload'),
-        body: () => ({ body: (current = form()) }),
+        form: () => (current = form()),
         schema: uploadSchema(),
         signal: options.signal,
-        timeoutMs: this.#ctx.config.uploadTimeoutMs,
-        fetch: useXhr ? (input, init) => createXhrFetch(current!, report, named.size)(input, init) : undefined,
+        timeoutMs: uploadTimeoutMs,
+        fetch: useXhr ? (input, init) => createXhrFetch(current!, report, named.size, maxResponseBytes)(input, init) : undefined,
       });
       if (res.nonce !== undefined) this.#setNonce(res.nonce, sentAt);
       this.#persist();
@@ -332,13 +352,15 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
    * Resolves once it succeeds (at once if it already did); rejects with
    * `handoff_failed` if it fails again, keeping the token for another try.
    * While a delivery is in progress, a call joins it rather than starting a
-   * second one (so do not await it from inside `onTempToken`).
+   * second one (so do not await it from inside `onTempToken`). A delivery that
+   * does not settle within `handoffTimeoutMs` rejects with `handoff_failed` and
+   * is given up: the next call starts a new one with the same token.
    */
-  async retryHandoff(): Promise<void> {
+  async retryHandoff(options: RetryHandoffOptions = {}): Promise<void> {
     if (this.#status !== 'completed') {
       throw new OnboardingError('invalid_state', 'There is nothing to hand off: the session is not completed.');
     }
-    const error = await this.#deliver();
+    const error = await this.#deliver(options.signal);
     if (error) throw error;
   }
 
@@ -366,7 +388,8 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
           this.#expireIfDue();
         }
       } catch (raw) {
-        const error = toOnboardingError(raw, operation, this.#transport, signal);
+        // The one boundary every failure crosses: whatever raised it, no secret gets past here.
+        const error = redactError(toOnboardingError(raw, operation, this.#transport, signal), this.#secrets);
         this.#ctx.emit('error', { sessionId: this.id, operation, error });
         throw error;
       }
@@ -383,11 +406,17 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     if (this.#status === 'failed') throw new OnboardingError('session_failed', `Cannot ${what}: the session is out of step with the server; start a new one.`);
   }
 
-  /** The current nonce, unless the clock says it is dead: then nothing is sent. */
+  /** The current nonce, unless the clock says it is dead or a twin of this session already sent it: then nothing is sent. */
   #usableNonce(): string {
     if (this.#ctx.config.now() >= this.expiresAt || this.#nonce === undefined) {
       this.#expire();
       throw new OnboardingError('nonce_expired', 'The session expired (its nonce is older than its lifetime); start a new one.');
+    }
+    if (!claimNonce(this.#nonce, this.#owner)) {
+      throw new OnboardingError(
+        'invalid_state',
+        'Another OnboardingSession object on this page already uses this session (the stored session was resumed twice, e.g. by two clients on one storage); continue with that one.',
+      );
     }
     return this.#nonce;
   }
@@ -416,29 +445,27 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
   /** `issuedAt` is when the request was sent: the server's clock started no later, so ours must not start later either. */
   #setNonce(nonce: string, issuedAt: number): void {
     this.#nonce = nonce;
-    this.#nonces.push(nonce);
+    this.#secrets.push(nonce);
     this.#nonceIssuedAt = issuedAt;
     this.#scheduleExpiry();
   }
 
-  #scheduleExpiry(): void {
+  /** Arms the warning and expiry timers; `rearm` after a clamped timer fired early, when a past warning must not fire twice. */
+  #scheduleExpiry(rearm = false): void {
     this.dispose();
     if (this.#status !== 'active') return;
     const { nonceWarningMs, now } = this.#ctx.config;
     const left = this.expiresAt - now();
     const expiresAt = this.expiresAt;
-    const later = (ms: number, fn: () => void) => {
-      const timer = setTimeout(fn, Math.max(0, ms));
-      // A pending expiry must not keep a Node process (SSR, scripts, tests) alive.
-      (timer as { unref?: () => void }).unref?.();
-      this.#timers.push(timer);
-    };
-    if (nonceWarningMs > 0 && left > 0) {
-      later(left - nonceWarningMs, () =>
-        this.#ctx.emit('nonce:expiring', { sessionId: this.id, expiresAt, msLeft: Math.max(0, expiresAt - now()) }),
+    if (nonceWarningMs > 0 && left > 0 && !(rearm && left <= nonceWarningMs)) {
+      this.#timers.push(
+        later(left - nonceWarningMs, () =>
+          this.#ctx.emit('nonce:expiring', { sessionId: this.id, expiresAt, msLeft: Math.max(0, expiresAt - now()) }),
+        ),
       );
     }
-    later(left, () => this.#expireIfDue());
+    // Timers are clamped to setTimeout's ceiling: one that fires before the expiry re-arms itself.
+    this.#timers.push(later(left, () => (now() >= this.expiresAt ? this.#expireIfDue() : this.#scheduleExpiry(true))));
   }
 
   /** Expires the session if its nonce is dead by the clock — unless a call is out, whose answer decides first. */
@@ -481,31 +508,58 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     });
   }
 
-  /** Hands the token to `onTempToken` at most once at a time; drops it once delivered. */
-  #deliver(): Promise<OnboardingError | undefined> {
+  /**
+   * Hands the token to `onTempToken` at most once at a time; drops it once
+   * delivered. The wait is bounded by `handoffTimeoutMs` and `signal`; a wait
+   * given up also gives up the attempt, so the next retry calls again.
+   */
+  #deliver(signal?: AbortSignal): Promise<OnboardingError | undefined> {
     const token = this.#tempToken;
     const info = this.#handoffInfo;
     if (token === undefined || info === undefined) return Promise.resolve(undefined);
-    if (this.#handoff) return this.#handoff;
-    // The callback runs a microtask later, after the marker is set: a callback
-    // that calls retryHandoff() itself joins this attempt instead of starting a second delivery.
-    const attempt = Promise.resolve().then(() => this.#callOnTempToken(token, info));
-    this.#handoff = attempt;
-    void attempt.then(() => {
-      if (this.#handoff === attempt) this.#handoff = undefined;
+    let attempt = this.#handoff;
+    if (!attempt) {
+      // The callback runs a microtask later, after the marker is set: a callback
+      // that calls retryHandoff() itself joins this attempt instead of starting a second delivery.
+      const started = Promise.resolve().then(() => this.#callOnTempToken(token, info));
+      this.#handoff = attempt = started;
+      void started.then(() => {
+        if (this.#handoff === started) this.#handoff = undefined;
+      });
+    }
+    const current = attempt;
+    return new Promise((resolve) => {
+      const done = (error: OnboardingError | undefined, giveUp = false) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (giveUp && this.#handoff === current) this.#handoff = undefined;
+        resolve(error);
+      };
+      const kept = 'the temp token is kept in memory: call session.retryHandoff()';
+      const timer = later(this.#ctx.config.handoffTimeoutMs, () => {
+        const error = new OnboardingError('handoff_failed', `onTempToken did not settle within ${this.#ctx.config.handoffTimeoutMs} ms; ${kept}.`, {
+          retryable: true,
+        });
+        this.#ctx.emit('error', { sessionId: this.id, operation: 'handoff', error });
+        done(error, true);
+      });
+      const onAbort = () => done(new OnboardingError('aborted', `Waiting for onTempToken was aborted; ${kept}.`, { retryable: true }), true);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      void current.then((error) => done(error));
     });
-    return attempt;
   }
 
   async #callOnTempToken(token: string, info: HandoffInfo): Promise<OnboardingError | undefined> {
     try {
       await this.#ctx.config.onTempToken(token, info);
+      // A given-up attempt that settles late still delivered the token: drop it, once.
+      if (this.#tempToken === undefined) return undefined;
       this.#tempToken = undefined;
       this.#ctx.emit('handoff:completed', { sessionId: this.id });
       return undefined;
     } catch (cause) {
-      const secrets = [this.#ctx.config.clientAppKey, token];
-      const message = cause instanceof Error ? redact(cause.message, secrets) : 'a non-Error value was thrown';
+      const message = cause instanceof Error ? redact(cause.message, this.#secrets) : 'a non-Error value was thrown';
       const error = new OnboardingError(
         'handoff_failed',
         `onTempToken failed (${message}); the temp token is kept in memory: call session.retryHandoff().`,

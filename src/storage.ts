@@ -1,5 +1,6 @@
 import type { StorageLike } from './config.js';
 import type { Log } from './internal/logger.js';
+import { isSafeId } from './internal/url.js';
 
 /**
  * What a session needs to continue after a reload or a bank redirect — and
@@ -34,14 +35,16 @@ function isStoredSession(v: unknown): v is StoredSession {
     r.v === 1 &&
     isString(r.baseUrl) &&
     isString(r.clientId) &&
-    [r.sessionId, r.skill, r.nonce].every((s) => isString(s) && s !== '') &&
+    // Ids go into URL paths: a tampered `..` must not redirect the next call.
+    isSafeId(r.sessionId) &&
+    [r.skill, r.nonce].every((s) => isString(s) && s !== '') &&
     Number.isSafeInteger(r.nonceIssuedAt) &&
-    (r.lastStepId === undefined || isString(r.lastStepId)) &&
+    (r.lastStepId === undefined || isSafeId(r.lastStepId)) &&
     Array.isArray(r.completedSteps) &&
     r.completedSteps.every(isString) &&
     Array.isArray(r.stepIds) &&
     r.stepIds.length === r.completedSteps.length &&
-    r.stepIds.every(isString)
+    r.stepIds.every((id) => id === '' || isSafeId(id))
   );
 }
 
@@ -67,30 +70,42 @@ export class SessionStore {
     }
   }
 
-  clear(): void {
+  /**
+   * Removes the record — only if it is `sessionId`'s when one is given: a
+   * session that ends must not wipe the record a newer session (of this or
+   * another client on the same storage) wrote under the same key.
+   */
+  clear(sessionId?: string): void {
     try {
+      if (sessionId !== undefined && this.#read()?.sessionId !== sessionId) return;
       this.#storage?.removeItem(this.#key);
     } catch {
       this.#log('storage: could not clear the session');
     }
   }
 
+  /** The parsed record under the key, unchecked; undefined when there is none, `{}` when it is not a JSON object. */
+  #read(): Partial<StoredSession> | undefined {
+    let raw: string | null | undefined;
+    try {
+      raw = this.#storage?.getItem(this.#key);
+    } catch {
+      return undefined; // storage that refuses reads: nothing to trust or to remove
+    }
+    if (raw == null) return undefined;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return typeof parsed === 'object' && parsed !== null ? parsed : {};
+    } catch {
+      return {};
+    }
+  }
+
   /** The stored record if it is well-formed and belongs to this client; otherwise undefined (and a corrupt record is removed). */
   load(baseUrl: string, clientId: string): StoredSession | undefined {
     if (!this.#storage) return undefined;
-    let raw: string | null;
-    try {
-      raw = this.#storage.getItem(this.#key);
-    } catch {
-      return undefined;
-    }
-    if (raw === null) return undefined;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = this.#read();
+    if (parsed === undefined) return undefined;
     if (!isStoredSession(parsed)) {
       // Never trust what we cannot vouch for; remove it so it cannot confuse a later read.
       this.#log('storage: removed a stored session that is corrupt');

@@ -1,9 +1,11 @@
-import ky, { SchemaValidationError, isHTTPError, isNetworkError, isTimeoutError } from 'ky';
+import ky, { isNetworkError } from 'ky';
 import type { StandardSchemaV1 } from 'ky';
 import { OnboardingError, type OnboardingErrorCode } from './errors.js';
 import type { Log } from './internal/logger.js';
-import { redact } from './internal/redact.js';
+import { readCapped } from './internal/read-capped.js';
+import { holdsSecret, redact } from './internal/redact.js';
 import { parseRetryAfter } from './internal/retry-after.js';
+import { isSafeId } from './internal/url.js';
 import type { ApiErrorBody } from './protocol.js';
 
 /** One call: what to send, where, and what a 200 must look like. */
@@ -11,9 +13,12 @@ export interface PostRequest<T> {
   /** Names the operation in messages, e.g. `Submitting step "confirm"`. */
   what: string;
   url: string;
-  /** Builds the body for each attempt (a FormData cannot be sent twice). */
-  body: () => { json: unknown } | { body: FormData };
+  /** A JSON body, serialised once before the first attempt… */
+  json?: unknown;
+  /** …or a multipart body, built for each attempt (a FormData cannot be sent twice). */
+  form?: () => FormData;
   schema: StandardSchemaV1<unknown, T>;
+  /** Bounds the whole attempt: connecting, the headers and every byte of the body. */
   timeoutMs: number;
   /** The caller's signal: aborting rejects with `aborted` and stops the request. */
   signal?: AbortSignal | undefined;
@@ -28,6 +33,8 @@ export interface TransportContext {
   fetch: typeof globalThis.fetch;
   now: () => number;
   retry: { limit: number; maxRetryAfterMs: number };
+  /** Largest answer body read; more fails the call. */
+  maxResponseBytes: number;
   /** Current secrets, redacted from anything a server or a runtime says. */
   secrets: () => ReadonlyArray<string | undefined>;
   log: Log;
@@ -47,64 +54,138 @@ function codeForStatus(status: number): OnboardingErrorCode {
   return 'http_error';
 }
 
-function parseErrorBody(data: unknown): ApiErrorBody | undefined {
-  let body = data;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      return undefined; // an HTML page from a proxy, or plain text
-    }
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // an HTML page from a proxy, or plain text
   }
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as ApiErrorBody) : undefined;
 }
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Maps anything a call can throw to an `OnboardingError`, redacting secrets from foreign text. */
-export function toOnboardingError(
-  error: unknown,
-  what: string,
-  ctx: Pick<TransportContext, 'now' | 'secrets'>,
-  signal?: AbortSignal,
-): OnboardingError {
-  if (error instanceof OnboardingError) return error;
+/** A server's word that is kept only when it echoes no secret: a code or id is never half-redacted. */
+function clean(value: unknown, secrets: ReadonlyArray<string | undefined>): string | undefined {
+  const text = str(value);
+  return text !== undefined && !holdsSecret(text, secrets) ? text : undefined;
+}
+
+/** The error for a non-2xx answer; `text` is undefined when the body was too large to read. */
+function httpError(what: string, response: Response, text: string | undefined, ctx: TransportContext): OnboardingError {
+  const { status } = response;
   const secrets = ctx.secrets();
-  if (signal?.aborted) {
-    return new OnboardingError('aborted', `${what} was aborted by the caller.`, { retryable: true });
+  const parsed = text === undefined ? undefined : parseJson(text);
+  const body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as ApiErrorBody) : undefined;
+  const code = clean(body?.code, secrets) ?? codeForStatus(status);
+  const serverMessage = str(body?.message);
+  const detail = serverMessage ? `: ${redact(serverMessage, secrets)}` : body ? '' : ' (the body was not the API error JSON)';
+  return new OnboardingError(code, `${what} failed with HTTP ${status} ${code}${detail}`, {
+    status,
+    requestId: clean(body?.id, secrets),
+    // A 5xx or a rate limit may pass if the same call is made later; a 4xx will fail the same way again.
+    retryable: status === 408 || status === 429 || status >= 500,
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), ctx.now()),
+  });
+}
+
+const invalidResponse = (what: string, why: string, issues?: OnboardingError['issues']) =>
+  new OnboardingError('invalid_response', `${what} returned ${why}.`, { issues });
+
+/**
+ * Checks a 200 body: the schema, then what the SDK will put in URLs and events.
+ * A session or step id goes into the next call's path, so `..` or `%2F` must
+ * never get there; an id or status that echoes a secret would leak it into
+ * events and storage.
+ */
+async function accept<T>(what: string, text: string, schema: StandardSchemaV1<unknown, T>, ctx: TransportContext): Promise<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidResponse(what, 'a body that is not valid JSON');
   }
-  if (isHTTPError(error)) {
-    const { status } = error.response;
-    const body = parseErrorBody(error.data);
-    const code = str(body?.code) ?? codeForStatus(status);
-    const serverMessage = str(body?.message);
-    const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'), ctx.now());
-    const detail = serverMessage ? `: ${redact(serverMessage, secrets)}` : body ? '' : ' (the body was not the API error JSON)';
-    return new OnboardingError(code, `${what} failed with HTTP ${status} ${code}${detail}`, {
-      status,
-      requestId: str(body?.id),
-      // A 5xx or a rate limit may pass if the same call is made later; a 4xx will fail the same way again.
-      retryable: status === 408 || status === 429 || status >= 500,
-      retryAfterMs,
-    });
-  }
-  if (isTimeoutError(error)) {
-    return new OnboardingError('timeout', `${what} timed out; the server may or may not have processed it.`, { retryable: true });
-  }
-  if (error instanceof SchemaValidationError) {
-    const issues = error.issues.map((issue) => ({
+  const result = await schema['~standard'].validate(value);
+  if (result.issues) {
+    const issues = result.issues.map((issue) => ({
       message: issue.message,
       path: issue.path?.map((p) => (typeof p === 'object' ? p.key : p)),
     }));
-    return new OnboardingError('invalid_response', `${what} returned a body of the wrong shape.`, { issues });
+    throw invalidResponse(what, 'a body of the wrong shape', issues);
   }
-  if (error instanceof SyntaxError) {
-    return new OnboardingError('invalid_response', `${what} returned a body that is not valid JSON.`);
+  const fields = result.value as Record<string, unknown>;
+  for (const key of ['session_id', 'step_id']) {
+    if (fields[key] !== undefined && !isSafeId(fields[key])) throw invalidResponse(what, `a ${key} that is not a safe id`);
   }
-  if (isNetworkError(error) || error instanceof TypeError) {
-    const cause = isNetworkError(error) ? error.cause : error;
+  const secrets = [...ctx.secrets(), str(fields.nonce), str(fields.temp_token)];
+  for (const key of ['session_id', 'step_id', 'status']) {
+    if (typeof fields[key] === 'string' && holdsSecret(fields[key], secrets)) throw invalidResponse(what, `a ${key} holding a secret`);
+  }
+  return result.value;
+}
+
+/**
+ * One attempt, bounded as a whole by `timeoutMs`: the timer covers the body as
+ * well as the headers, so a server trickling its answer cannot stretch a call.
+ * Redirects are never followed: a 3xx could carry the app key, a nonce or a
+ * file to another origin, and its target's answer is not the API's.
+ */
+async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: string | undefined): Promise<T> {
+  const { what, signal: caller, timeoutMs } = request;
+  const controller = new AbortController();
+  const deadline = new Error('deadline');
+  const timer = setTimeout(() => controller.abort(deadline), timeoutMs);
+  const onAbort = () => controller.abort(caller?.reason);
+  caller?.addEventListener('abort', onAbort, { once: true });
+  const { signal } = controller;
+  try {
+    // ky's own retry stays off: it clones the request to retry, which tees a
+    // streamed upload body into memory, and its POST policy is not ours.
+    const response = await ky.post(request.url, {
+      ...(json === undefined ? { body: request.form?.() } : { body: json }),
+      fetch: request.fetch ?? ctx.fetch,
+      timeout: false,
+      retry: 0,
+      throwHttpErrors: false,
+      redirect: 'manual',
+      signal,
+      headers: json === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+    });
+    if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      void response.body?.cancel().catch(() => {});
+      throw new OnboardingError(
+        'redirect_refused',
+        `${what} was answered with a redirect (HTTP ${response.status || '3xx'}); the SDK follows none, so nothing was sent elsewhere.`,
+        { status: response.status || undefined },
+      );
+    }
+    const text = await readCapped(response, ctx.maxResponseBytes, signal);
+    if (!response.ok) throw httpError(what, response, text, ctx);
+    if (text === undefined) throw invalidResponse(what, `a body larger than ${ctx.maxResponseBytes} bytes`);
+    return await accept(what, text, request.schema, ctx);
+  } catch (error) {
+    if (signal.reason === deadline) {
+      throw new OnboardingError('timeout', `${what} timed out after ${timeoutMs} ms; the server may or may not have processed it.`, {
+        retryable: true,
+      });
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    caller?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Maps anything a call can throw to an `OnboardingError`, redacting secrets from foreign text. */
+export function toOnboardingError(error: unknown, what: string, ctx: Pick<TransportContext, 'secrets'>, signal?: AbortSignal): OnboardingError {
+  if (error instanceof OnboardingError) return error;
+  if (signal?.aborted) {
+    return new OnboardingError('aborted', `${what} was aborted by the caller.`, { retryable: true });
+  }
+  const secrets = ctx.secrets();
+  if (isNetworkError(error)) {
+    const cause = error.cause;
     const message = cause instanceof Error ? redact(cause.message, secrets) : 'unknown';
     return new OnboardingError('network_error', `${what} could not reach the server (${message}).`, {
       retryable: true,
@@ -114,8 +195,9 @@ export function toOnboardingError(
   if (error instanceof Error && error.name === 'AbortError') {
     return new OnboardingError('aborted', `${what} was aborted.`, { retryable: true });
   }
-  const message = redact(error instanceof Error ? error.message : String(error), secrets);
-  return new OnboardingError('network_error', `${what} failed unexpectedly (${message}).`, { retryable: true });
+  // Not a network failure: a bug, or a runtime refusing what it was given. Retrying would fail the same way.
+  const message = redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets);
+  return new OnboardingError('internal_error', `${what} failed unexpectedly (${message}).`);
 }
 
 /** Waits, but stops at once when the signal aborts. */
@@ -142,32 +224,27 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * processed must not be replayed behind the caller's back.
  */
 export async function post<T>(ctx: TransportContext, request: PostRequest<T>): Promise<T> {
-  const { what, url, signal } = request;
-  for (let attempt = 0; ; attempt++) {
+  const { what, signal } = request;
+  let json: string | undefined;
+  if (request.form === undefined) {
+    try {
+      json = JSON.stringify(request.json);
+    } catch (cause) {
+      // A BigInt or a cycle in the caller's data: a local mistake, nothing was sent.
+      throw new OnboardingError('validation_error', `${what}: the data cannot be sent as JSON (${(cause as Error).message}).`);
+    }
+  }
+  for (let n = 0; ; n++) {
     try {
       if (signal?.aborted) throw signal.reason;
       request.beforeAttempt?.();
-      ctx.log(`POST ${url}${attempt ? ` (retry ${attempt})` : ''}`);
-      // ky's own retry stays off: it clones the request to retry, which tees a
-      // streamed upload body into memory, and its POST policy is not ours.
-      return await ky
-        .post(url, {
-          ...request.body(),
-          fetch: request.fetch ?? ctx.fetch,
-          timeout: request.timeoutMs,
-          retry: 0,
-          signal,
-          headers: { accept: 'application/json' },
-        })
-        .json(request.schema);
+      ctx.log(`POST ${request.url}${n ? ` (retry ${n})` : ''}`);
+      return await attempt(ctx, request, json);
     } catch (raw) {
       const error = toOnboardingError(raw, what, ctx, signal);
       const wait = error.retryAfterMs;
       const retriable =
-        (error.status === 429 || error.status === 503) &&
-        wait !== undefined &&
-        wait <= ctx.retry.maxRetryAfterMs &&
-        attempt < ctx.retry.limit;
+        (error.status === 429 || error.status === 503) && wait !== undefined && wait <= ctx.retry.maxRetryAfterMs && n < ctx.retry.limit;
       if (!retriable) throw error;
       ctx.log(`${what}: HTTP ${error.status}, retrying in ${wait} ms as the server asked`);
       try {

@@ -1,3 +1,5 @@
+import { OnboardingError } from './errors.js';
+
 /** Bytes sent so far; `total` is the size of the request body being sent. */
 export interface UploadProgress {
   /** Bytes of the file sent so far. */
@@ -43,6 +45,7 @@ export function createXhrFetch(
   form: FormData,
   onProgress: (progress: UploadProgress) => void,
   fileSize?: number,
+  maxResponseBytes = Infinity,
 ): typeof globalThis.fetch {
   return (input) =>
     new Promise<Response>((resolve, reject) => {
@@ -61,6 +64,14 @@ export function createXhrFetch(
         if (fileSize === undefined) return onProgress({ loaded: event.loaded, total: event.total });
         onProgress({ loaded: Math.min(fileSize, Math.round((event.loaded / event.total) * fileSize)), total: fileSize });
       };
+      // XHR buffers the whole answer itself: stop it as soon as it passes the cap.
+      let tooLarge = false;
+      xhr.onprogress = (event) => {
+        if (event.loaded > maxResponseBytes) {
+          tooLarge = true;
+          xhr.abort();
+        }
+      };
       const settle = (outcome: () => void) => {
         signal.removeEventListener('abort', onAbort);
         outcome();
@@ -70,15 +81,30 @@ export function createXhrFetch(
           try {
             // Status 0 means no HTTP answer reached the page (CORS refusal, connection cut).
             if (xhr.status === 0) throw new TypeError('Network request failed');
+            // XHR follows redirects before page code can stop it; the least the SDK
+            // can do is never use an answer from another address.
+            if (xhr.responseURL && new URL(xhr.responseURL).href !== new URL(request.url).href) {
+              throw new OnboardingError('redirect_refused', 'The upload was redirected to another address by the server; its answer was not used.');
+            }
+            if (xhr.responseText.length > maxResponseBytes) {
+              throw new OnboardingError('invalid_response', `The upload's answer was larger than ${maxResponseBytes} bytes.`);
+            }
             const body = [204, 205, 304].includes(xhr.status) ? null : xhr.responseText;
             resolve(new Response(body, { status: xhr.status, statusText: xhr.statusText, headers: parseHeaders(xhr.getAllResponseHeaders()) }));
           } catch (error) {
             // Never leave the promise pending on an answer Response cannot represent.
-            reject(error instanceof TypeError ? error : new TypeError('Network request failed'));
+            reject(error instanceof TypeError || error instanceof OnboardingError ? error : new TypeError('Network request failed'));
           }
         });
       xhr.onerror = () => settle(() => reject(new TypeError('Network request failed')));
-      xhr.onabort = () => settle(() => reject(signal.reason ?? new DOMException('The upload was aborted.', 'AbortError')));
+      xhr.onabort = () =>
+        settle(() =>
+          reject(
+            tooLarge
+              ? new OnboardingError('invalid_response', `The upload's answer was larger than ${maxResponseBytes} bytes.`)
+              : (signal.reason ?? new DOMException('The upload was aborted.', 'AbortError')),
+          ),
+        );
       if (signal.aborted) return reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
       xhr.send(form);

@@ -3,11 +3,16 @@ import type { RetryOptions } from '../config.js';
 /** Throws the caller's `invalid_config` error; messages name a field, never its value (it may be a misplaced secret). */
 export type Fail = (message: string) => never;
 
-// setTimeout's ceiling: a longer timeout would fire at once (browsers) or be refused (ky).
-const MAX_TIMEOUT_MS = 2_147_483_647;
+/** setTimeout's ceiling: a longer delay would fire at once (browsers) or be refused (ky). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Defaults shared by the browser client and the server helper. */
-export const TRANSPORT_DEFAULTS = { timeoutMs: 30_000, retry: { limit: 2, maxRetryAfterMs: 10_000 } } as const;
+export const TRANSPORT_DEFAULTS = {
+  timeoutMs: 30_000,
+  // The API's answers are a few hundred bytes; 1 MiB leaves room for any step's data.
+  maxResponseBytes: 1_048_576,
+  retry: { limit: 2, maxRetryAfterMs: 10_000 },
+} as const;
 
 export function requireString(raw: Record<string, unknown>, key: string, fail: Fail): string {
   const value = raw[key];

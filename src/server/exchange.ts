@@ -1,5 +1,6 @@
 import { OnboardingError } from '../errors.js';
 import { createLog } from '../internal/logger.js';
+import { redactError } from '../internal/redact.js';
 import type { ExchangeTokenBody } from '../protocol.js';
 import { tokenSchema } from '../schemas.js';
 import { apiUrl, post, type TransportContext } from '../transport.js';
@@ -29,23 +30,31 @@ const WHAT = 'Exchanging the temp token';
  */
 export async function exchangeTempToken(options: ExchangeTempTokenOptions): Promise<ExchangedCredentials> {
   const o = resolveExchangeOptions(options);
-  const secrets = () => [o.clientSecret, o.tempToken];
+  const all = [o.clientSecret, o.tempToken];
+  const secrets = () => all;
   const ctx: TransportContext = {
     fetch: o.fetch,
     now: () => Date.now(),
     retry: o.retry,
+    maxResponseBytes: o.maxResponseBytes,
     secrets,
     log: createLog(o.logger, secrets),
   };
   const body: ExchangeTokenBody = { client_id: o.clientId, client_secret: o.clientSecret, temp_token: o.tempToken };
-  const granted = await post(ctx, {
-    what: WHAT,
-    url: apiUrl(o.baseUrl, 'tokens'),
-    body: () => ({ json: body }),
-    schema: tokenSchema(),
-    signal: o.signal,
-    timeoutMs: o.timeoutMs,
-  });
+  let granted;
+  try {
+    granted = await post(ctx, {
+      what: WHAT,
+      url: apiUrl(o.baseUrl, 'tokens'),
+      json: body,
+      schema: tokenSchema(),
+      signal: o.signal,
+      timeoutMs: o.timeoutMs,
+    });
+  } catch (error) {
+    // Whatever the upstream echoed, the secret and the token stop here.
+    throw redactError(error as OnboardingError, all);
+  }
 
   // The schema only says "string"; a backend will turn these into dates, so an unparsable one is the API's fault, caught here.
   const issues = (['consent_exp', 'max_data_retention'] as const)

@@ -11,6 +11,7 @@ export interface ResolvedExchangeOptions {
   tempToken: string;
   signal: AbortSignal | undefined;
   timeoutMs: number;
+  maxResponseBytes: number;
   retry: { limit: number; maxRetryAfterMs: number };
   fetch: typeof globalThis.fetch;
   logger: ExchangeLogger | undefined;
@@ -30,6 +31,7 @@ export function resolveExchangeOptions(input: ExchangeTempTokenOptions): Resolve
   const tempToken = requireString(raw, 'tempToken', invalid);
   const timeoutMs = optionalNumber(raw, 'timeoutMs', TRANSPORT_DEFAULTS.timeoutMs, invalid);
   const retry = resolveRetry(raw.retry, invalid);
+  const maxResponseBytes = optionalNumber(raw, 'maxResponseBytes', TRANSPORT_DEFAULTS.maxResponseBytes, invalid);
 
   const signal = input.signal;
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
@@ -49,6 +51,7 @@ export function resolveExchangeOptions(input: ExchangeTempTokenOptions): Resolve
     tempToken,
     signal,
     timeoutMs,
+    maxResponseBytes,
     retry,
     // Looked up per call so msw/nock-style interceptors installed later still see the request.
     fetch: input.fetch ?? ((...args) => globalThis.fetch(...args)),

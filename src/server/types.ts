@@ -30,8 +30,14 @@ export interface ExchangeTempTokenOptions {
   tempToken: string;
   /** Aborts the exchange; rejects with `aborted`. */
   signal?: AbortSignal;
-  /** Timeout of the request, in ms. Default 30 000. */
+  /** Timeout of the whole request (headers and body), in ms. Default 30 000. */
   timeoutMs?: number;
+  /**
+   * Largest answer body read, in bytes; a larger one fails as `invalid_response`
+   * (a broken or hostile upstream cannot grow the backend's memory without bound).
+   * @default 1_048_576
+   */
+  maxResponseBytes?: number;
   /** Retry of `429`/`503` answers carrying `Retry-After`. Default: 2 retries, waits of up to 10 s. */
   retry?: ExchangeRetryOptions;
   /** `fetch` to use. Default `globalThis.fetch` (Node ≥ 18), looked up at call time so test tools that patch it still intercept. */
