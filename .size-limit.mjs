@@ -8,11 +8,14 @@ export default [
     // own code (nonce chain, retries, expiry, resume, XHR uploads, typed-skill
     // validation, error mapping) ~6 kB, so 14.5 KiB cannot hold with ky 2. This
     // limit guards against growth from today's 19.0 KiB; README § Size says more.
+    // Issue 8's defences (no redirects, capped bodies, one deadline per call,
+    // encoded-secret redaction, id checks, nonce claims, bounded handoff) added
+    // 1.6 kB of own code: 20.6 KiB measured, guarded at 20.8 until issue 9 cuts it.
     name: "main entry: import { OnboardingClient } from 'onboarding-sdk' (with ky, zod/mini, mitt)",
     path: 'dist/index.js',
     import: '{ OnboardingClient }',
     gzip: true,
-    limit: '19.3 KiB',
+    limit: '20.8 KiB',
     modifyRolldownConfig: withSizeReport('main'),
   },
   {
