@@ -1,12 +1,15 @@
 import mitt, { type Emitter } from 'mitt';
+import { MAX_CLOCK_SKEW_MS } from './defaults.js';
 import { resolveConfig, type OnboardingClientConfig, type ResolvedConfig } from './config.js';
 import { OnboardingError } from './errors.js';
 import type { OnboardingEvents, OnboardingEventType, OnboardingWildcardHandler, Unsubscribe } from './events.js';
+import { reportError } from './internal/listeners.js';
 import { createLog, type Log } from './internal/logger.js';
 import { redactError } from './internal/redact.js';
 import type { CreateSessionBody } from './protocol.js';
 import { sessionSchema } from './schemas.js';
-import { OnboardingSession, type SessionContext } from './session.js';
+import { OnboardingSession } from './session.js';
+import type { SessionContext } from './session-types.js';
 import type { SkillDefinition, UntypedSteps } from './skill.js';
 import { SessionStore } from './storage.js';
 import { apiUrl, post, toOnboardingError } from './transport.js';
@@ -21,9 +24,6 @@ export interface StartSessionOptions<S extends string | SkillDefinition<any>> {
   signal?: AbortSignal;
 }
 
-// How far ahead of the clock a stored issue time may be (the clock may have been set back a little since).
-const MAX_CLOCK_SKEW_MS = 60_000;
-
 /** The steps type a `startSession` skill argument yields. */
 export type StepsOf<S> = S extends SkillDefinition<infer Steps> ? Steps : UntypedSteps;
 
@@ -37,7 +37,7 @@ export class OnboardingClient {
   readonly #emitter: Emitter<OnboardingEvents> = mitt<OnboardingEvents>();
   readonly #log: Log;
   readonly #store: SessionStore;
-  readonly #context: SessionContext;
+  readonly #context: SessionContext<OnboardingSession<any>>;
   // The live session, so a second resume returns it instead of a twin racing on one nonce.
   #active: OnboardingSession<any> | undefined;
   // A start in flight: a double click joins it instead of creating a second session on the server.
@@ -83,7 +83,7 @@ export class OnboardingClient {
       } catch (error) {
         // A listener's bug must not lose the user's step or temp token; surface it like the platform does.
         this.#log('an event handler threw', { type: String(type) });
-        (globalThis as { reportError?: (e: unknown) => void }).reportError?.(error);
+        reportError(error);
       }
     };
     this.#emitter.on(type as any, safe as any);

@@ -1,8 +1,8 @@
 import { OnboardingError } from './errors.js';
 import type { OnboardingLogger } from './internal/logger.js';
-import { optionalNumber, requireString, resolveRetry, TRANSPORT_DEFAULTS, type Fail } from './internal/checks.js';
+import { CLIENT_DEFAULTS, TRANSPORT_DEFAULTS } from './defaults.js';
+import { optionalNumber, requireString, resolveRetry, type Fail, type ResolvedRetry } from './internal/checks.js';
 import { isSafeUrl } from './internal/url.js';
-import { NONCE_TTL_MS } from './protocol.js';
 
 /** What `onTempToken` is told besides the token itself. */
 export interface HandoffInfo {
@@ -26,9 +26,15 @@ export interface StorageLike {
 
 /** Bounded, transparent retry of answers that say the request was *not* processed. */
 export interface RetryOptions {
-  /** Extra attempts after the first for `429`/`503` with `Retry-After`. Default 2; 0 disables. */
+  /**
+   * Extra attempts after the first for `429`/`503` with `Retry-After`; 0 disables.
+   * @default 2
+   */
   limit?: number;
-  /** Longest single wait honoured; a longer `Retry-After` is not waited for but reported on the error. Default 10 000 ms. */
+  /**
+   * Longest single wait honoured, in ms; a longer `Retry-After` is not waited for but reported on the error (`retryAfterMs`).
+   * @default 10_000
+   */
   maxRetryAfterMs?: number;
 }
 
@@ -47,9 +53,15 @@ export interface OnboardingClientConfig {
    * `session.retryHandoff()` calls it again.
    */
   onTempToken: (tempToken: string, info: HandoffInfo) => void | Promise<void>;
-  /** Per-request timeout for JSON calls, in ms. Default 30 000. */
+  /**
+   * Time limit of each JSON call, in ms: connecting, the headers and the whole body.
+   * @default 30_000
+   */
   timeoutMs?: number;
-  /** Per-request timeout for uploads, which can take minutes on a phone. Default 300 000. */
+  /**
+   * Time limit of each upload, in ms; uploads from a phone can take minutes.
+   * @default 300_000
+   */
   uploadTimeoutMs?: number;
   /**
    * Largest answer body read, in bytes. A larger one (declared or streamed)
@@ -65,31 +77,55 @@ export interface OnboardingClientConfig {
    * @default 60_000
    */
   handoffTimeoutMs?: number;
-  /** Retry of `429`/`503` answers carrying `Retry-After`. */
+  /**
+   * Retry of `429`/`503` answers carrying `Retry-After`.
+   * @default { limit: 2, maxRetryAfterMs: 10_000 }
+   */
   retry?: RetryOptions;
   /**
    * Opt-in persistence (e.g. `sessionStorage`) so a session survives a reload or
    * a bank redirect; see `client.resumeSession()`. Holds the session id, skill,
    * current nonce and progress — never the app key or the temp token.
+   * @default undefined (no persistence)
    */
   storage?: StorageLike;
-  /** Key under which `storage` keeps the session. Default `onboarding-sdk:<clientId>`. */
+  /**
+   * Key under which `storage` keeps the session.
+   * @default `onboarding-sdk:${clientId}`
+   */
   storageKey?: string;
-  /** Lifetime of a nonce after it was issued. Default 30 minutes (the API's). */
+  /**
+   * Lifetime of a nonce after it was issued, in ms (the API's).
+   * @default 1_800_000 (30 minutes)
+   */
   nonceTtlMs?: number;
-  /** How long before expiry `nonce:expiring` fires. Default 5 minutes. */
+  /**
+   * How long before expiry `nonce:expiring` fires, in ms; 0 turns the warning off.
+   * @default 300_000 (5 minutes)
+   */
   nonceWarningMs?: number;
-  /** Clock in ms since the epoch; injectable for tests. Default `Date.now`. */
+  /**
+   * Clock in ms since the epoch; injectable for tests.
+   * @default Date.now
+   */
   now?: () => number;
-  /** `fetch` to use; injectable for tests and custom runtimes. Default `globalThis.fetch`. */
+  /**
+   * `fetch` to use; injectable for tests and custom runtimes. Looked up at call
+   * time, so test tools that patch `globalThis.fetch` later still intercept.
+   * @default globalThis.fetch
+   */
   fetch?: typeof globalThis.fetch;
   /**
-   * How uploads are sent. `'auto'` (default) uses `XMLHttpRequest` where it
-   * exists, because only it reports real upload progress over HTTP/1.1, and
-   * `fetch` elsewhere (Node, workers).
+   * How uploads are sent. `'auto'` uses `XMLHttpRequest` where it exists,
+   * because only it reports real upload progress over HTTP/1.1, and `fetch`
+   * elsewhere (Node, workers).
+   * @default 'auto'
    */
   uploadTransport?: 'auto' | 'xhr' | 'fetch';
-  /** Optional debug logger (e.g. `console`); every line is redacted of the app key, the session's nonces and its temp token. */
+  /**
+   * Debug logger (e.g. `console`); every line is redacted of the app key, the session's nonces and its temp token.
+   * @default undefined (silent)
+   */
   logger?: OnboardingLogger;
 }
 
@@ -97,15 +133,8 @@ export interface OnboardingClientConfig {
 export interface ResolvedConfig extends Required<Omit<OnboardingClientConfig, 'storage' | 'logger' | 'retry'>> {
   storage: StorageLike | undefined;
   logger: OnboardingLogger | undefined;
-  retry: Required<RetryOptions>;
+  retry: ResolvedRetry;
 }
-
-const DEFAULTS = {
-  uploadTimeoutMs: 300_000,
-  nonceTtlMs: NONCE_TTL_MS,
-  nonceWarningMs: 5 * 60_000,
-  handoffTimeoutMs: 60_000,
-} as const;
 
 const invalid: Fail = (message) => {
   throw new OnboardingError('invalid_config', message);
@@ -160,14 +189,14 @@ export function resolveConfig(input: OnboardingClientConfig): ResolvedConfig {
     clientAppKey,
     onTempToken: input.onTempToken,
     timeoutMs: optionalNumber(raw, 'timeoutMs', TRANSPORT_DEFAULTS.timeoutMs, invalid),
-    uploadTimeoutMs: optionalNumber(raw, 'uploadTimeoutMs', DEFAULTS.uploadTimeoutMs, invalid),
+    uploadTimeoutMs: optionalNumber(raw, 'uploadTimeoutMs', CLIENT_DEFAULTS.uploadTimeoutMs, invalid),
     maxResponseBytes: optionalNumber(raw, 'maxResponseBytes', TRANSPORT_DEFAULTS.maxResponseBytes, invalid),
-    handoffTimeoutMs: optionalNumber(raw, 'handoffTimeoutMs', DEFAULTS.handoffTimeoutMs, invalid),
-    nonceTtlMs: optionalNumber(raw, 'nonceTtlMs', DEFAULTS.nonceTtlMs, invalid),
-    nonceWarningMs: optionalNumber(raw, 'nonceWarningMs', DEFAULTS.nonceWarningMs, invalid, true),
+    handoffTimeoutMs: optionalNumber(raw, 'handoffTimeoutMs', CLIENT_DEFAULTS.handoffTimeoutMs, invalid),
+    nonceTtlMs: optionalNumber(raw, 'nonceTtlMs', CLIENT_DEFAULTS.nonceTtlMs, invalid),
+    nonceWarningMs: optionalNumber(raw, 'nonceWarningMs', CLIENT_DEFAULTS.nonceWarningMs, invalid, true),
     retry: resolveRetry(input.retry, invalid),
     storage,
-    storageKey: input.storageKey ?? `onboarding-sdk:${clientId}`,
+    storageKey: input.storageKey ?? CLIENT_DEFAULTS.storageKeyPrefix + clientId,
     now: input.now ?? (() => Date.now()),
     // Bound late so test tools that patch globalThis.fetch after construction still intercept.
     fetch: input.fetch ?? ((...args) => globalThis.fetch(...args)),

@@ -25,12 +25,9 @@ export type OnboardingErrorCode =
   | 'rate_limited'
   | 'server_error'
   // Codes the API documents; listed for autocompletion, not exhaustive.
-  | 'invalid_nonce'
-  | 'expired_nonce'
   | 'missing_fields'
   | 'invalid_field'
   | 'invalid_step'
-  | 'invalid_session_id'
   | 'invalid_skill_name'
   | 'invalid_client_id'
   | 'invalid_client_app_key'
@@ -53,7 +50,11 @@ export interface OnboardingErrorOptions {
   status?: number;
   /** The API error body's `id`: what the provider's support asks for. */
   requestId?: string;
-  /** Whether the same call may succeed if made again (the session's nonce was left untouched). */
+  /** The API error body's `code`, when it sent one. */
+  apiCode?: string | undefined;
+  /** The API error body's `type` (`invalid_request`, `unauthorized`, …), when it sent one. */
+  apiType?: string | undefined;
+  /** Whether the same call, made again unchanged, may succeed (see {@link OnboardingError.retryable}). */
   retryable?: boolean;
   /** Schema issues for `validation_error` / `invalid_response`. */
   issues?: ReadonlyArray<OnboardingValidationIssue>;
@@ -71,13 +72,29 @@ export interface OnboardingErrorOptions {
 export class OnboardingError extends Error {
   /** Literal name so the guard also works across realms and duplicate copies of the SDK. */
   override readonly name = 'OnboardingError' as const;
-  /** The API's `code` verbatim when it sent one, otherwise an SDK code. */
+  /**
+   * What went wrong. The SDK's own code for the conditions it names
+   * (`nonce_expired` whoever found the expiry, `session_failed` for a chain out
+   * of step with the server, …), otherwise the API's `code` verbatim.
+   */
   readonly code: OnboardingErrorCode;
   /** HTTP status when there was a response. */
   readonly status: number | undefined;
-  /** The API error body's `id`. */
+  /** The API error body's `id`: what the provider's support asks for. */
   readonly requestId: string | undefined;
-  /** True when calling the same operation again may succeed. */
+  /** The API error body's `code` whenever it sent one, also when `code` names the condition in the SDK's words. */
+  readonly apiCode: string | undefined;
+  /** The API error body's `type`, when it sent one. */
+  readonly apiType: string | undefined;
+  /**
+   * True when the same call, made again unchanged, may succeed: the failure was
+   * the network's, the clock's (`timeout`), the caller's (`aborted`), a 5xx or a
+   * rate limit (`429`), or a handoff (`retryHandoff()`). A retry is always safe:
+   * if the first attempt was processed after all, its nonce is spent and the
+   * retry fails cleanly with `session_failed` — nothing is ever processed twice.
+   * False when the same call would fail the same way (bad input or config, a
+   * refused or malformed answer, a session that ended).
+   */
   readonly retryable: boolean;
   /** Validation issues (paths and messages only, never the values). */
   readonly issues: ReadonlyArray<OnboardingValidationIssue> | undefined;
@@ -89,6 +106,8 @@ export class OnboardingError extends Error {
     this.code = code;
     this.status = options.status;
     this.requestId = options.requestId;
+    this.apiCode = options.apiCode;
+    this.apiType = options.apiType;
     this.retryable = options.retryable ?? false;
     this.issues = options.issues;
     this.retryAfterMs = options.retryAfterMs;
@@ -96,8 +115,8 @@ export class OnboardingError extends Error {
 
   /** A log-friendly shape; `cause` is left out on purpose (it may be a foreign object). */
   toJSON() {
-    const { name, code, message, status, requestId, retryable, issues, retryAfterMs } = this;
-    return { name, code, message, status, requestId, retryable, issues, retryAfterMs };
+    const { name, code, message, status, requestId, apiCode, apiType, retryable, issues, retryAfterMs } = this;
+    return { name, code, message, status, requestId, apiCode, apiType, retryable, issues, retryAfterMs };
   }
 }
 

@@ -33,6 +33,8 @@ export type OnboardingEvents = {
   'nonce:expiring': { sessionId: string; expiresAt: number; msLeft: number };
   /** The nonce expired (by the clock or by the server's word): the session cannot continue. */
   'session:expired': { sessionId: string };
+  /** The session is out of step with the server (a lost answer spent its nonce) or broke the protocol: start a new one. */
+  'session:failed': { sessionId: string };
   /** Any failure, including a failed handoff. The same error the call rejected with. */
   error: { sessionId: string | undefined; operation: OnboardingOperation; error: OnboardingError };
 };

@@ -4,15 +4,11 @@
 export { OnboardingClient } from './client.js';
 export type { StartSessionOptions, StepsOf } from './client.js';
 export { OnboardingSession } from './session.js';
-export type {
-  OnboardingSessionStatus,
-  RetryHandoffOptions,
-  StepResult,
-  SubmitStepOptions,
-  UploadOptions,
-  UploadResult,
-} from './session.js';
+export type { OnboardingSessionSnapshot, OnboardingSessionStatus } from './session-state.js';
+export type { RetryHandoffOptions, StepResult, SubmitStepOptions } from './session-types.js';
+export type { UploadOptions, UploadResult } from './upload.js';
 export { OnboardingError, isOnboardingError } from './errors.js';
+export type { HandoffStatus } from './handoff.js';
 export type { OnboardingErrorCode, OnboardingErrorOptions, OnboardingValidationIssue } from './errors.js';
 export type { HandoffInfo, OnboardingClientConfig, RetryOptions, StorageLike } from './config.js';
 export type {
@@ -23,7 +19,7 @@ export type {
   Unsubscribe,
 } from './events.js';
 export type { OnboardingLogger } from './internal/logger.js';
-export type { UploadProgress } from './upload.js';
+export type { UploadProgress } from './xhr.js';
 export { safeRedirectUrl } from './redirect.js';
 export { defineSkill } from './skill.js';
 export { prepareImage } from './image.js';

@@ -78,12 +78,15 @@ function httpError(what: string, response: Response, text: string | undefined, c
   const secrets = ctx.secrets();
   const parsed = text === undefined ? undefined : parseJson(text);
   const body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as ApiErrorBody) : undefined;
-  const code = clean(body?.code, secrets) ?? codeForStatus(status);
+  const apiCode = clean(body?.code, secrets);
+  const code = apiCode ?? codeForStatus(status);
   const serverMessage = str(body?.message);
   const detail = serverMessage ? `: ${redact(serverMessage, secrets)}` : body ? '' : ' (the body was not the API error JSON)';
   return new OnboardingError(code, `${what} failed with HTTP ${status} ${code}${detail}`, {
     status,
     requestId: clean(body?.id, secrets),
+    apiCode,
+    apiType: clean(body?.type, secrets),
     // A 5xx or a rate limit may pass if the same call is made later; a 4xx will fail the same way again.
     retryable: status === 408 || status === 429 || status >= 500,
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), ctx.now()),

@@ -1,112 +1,101 @@
+import type { ResolvedConfig } from './config.js';
 import { OnboardingError } from './errors.js';
+import type { Log } from './internal/logger.js';
+import { toNamedFile } from './internal/named-file.js';
+import { isSafeId } from './internal/url.js';
+import type { SessionState } from './session-state.js';
+import type { SkillDefinition } from './skill.js';
+import { prepareUpload } from './validate.js';
+import { createXhrFetch, hasXhr, type UploadProgress } from './xhr.js';
 
-/** Bytes sent so far; `total` is the size of the request body being sent. */
-export interface UploadProgress {
-  /** Bytes of the file sent so far. */
-  loaded: number;
-  /** Size of the file; constant through one upload, so `loaded / total` is the fraction done. */
-  total: number;
+/** Options of `upload`. */
+export interface UploadOptions {
+  /**
+   * The step the file belongs to.
+   * @default the last submitted step
+   */
+  stepId?: string;
+  /**
+   * File name to send.
+   * @default the File's own name, or `upload`
+   */
+  fileName?: string;
+  /** Reports bytes sent (real progress in browsers; a final report elsewhere). */
+  onProgress?: (progress: UploadProgress) => void;
+  /** Aborts the upload and stops sending; rejects with `aborted`. */
+  signal?: AbortSignal;
 }
 
-/** The file as it goes on the wire: a `File` so its name survives every FormData implementation. */
-export function toNamedFile(file: Blob, fileName: string | undefined, fallbackName = 'upload'): File {
-  const name = fileName ?? (typeof File !== 'undefined' && file instanceof File && file.name ? file.name : fallbackName);
-  const type = file.type || 'application/octet-stream';
-  if (typeof File !== 'undefined' && file instanceof File && file.name === name && file.type === type) return file;
-  // Wrapping references the blob's bytes, it does not copy them.
-  return new File([file], name, { type });
+/** What `upload` resolves with. */
+export interface UploadResult {
+  /** The step the file was uploaded for. */
+  stepId: string;
+  /** The API's status string, e.g. `UPLOAD_RECEIVED`. */
+  status: string;
+  /** The file name sent (after `fileName` and any `prepare` of the step's rules). */
+  fileName: string;
+  /** Bytes sent (of the prepared file, if the step prepares files). */
+  size: number;
+  /** MIME type sent; `application/octet-stream` when the file had none. */
+  type: string;
 }
 
-function parseHeaders(raw: string): Headers {
-  const headers = new Headers();
-  for (const line of raw.trim().split(/[\r\n]+/)) {
-    const at = line.indexOf(':');
-    try {
-      if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
-    } catch {
-      // A header Headers refuses is one the SDK does not need.
-    }
-  }
-  return headers;
-}
-
-/** Whether this runtime can report real upload progress. */
-export function hasXhr(): boolean {
-  return typeof XMLHttpRequest === 'function';
+/** What an upload needs from its session. */
+export interface UploadContext {
+  config: ResolvedConfig;
+  definition: SkillDefinition | undefined;
+  state: Pick<SessionState, 'lastStepId' | 'completedSteps' | 'stepIds'>;
+  /** The session's `upload:progress` event. */
+  onProgress: (progress: UploadProgress) => void;
+  log: Log;
 }
 
 /**
- * A `fetch` look-alike over XMLHttpRequest, because `fetch` cannot report
- * upload progress over HTTP/1.1 and XHR can. It sends the original FormData
- * (not the request's serialized body), so the file streams from disk as the
- * browser reads it; the request's signal (caller abort + ky's timeout) aborts it.
+ * Everything an upload checks and prepares before its nonce is spent: the
+ * target step (URL-safe, known to a typed skill), the step's upload rules, the
+ * transport (XHR where it gives real progress), and the multipart body per attempt.
  */
-export function createXhrFetch(
-  form: FormData,
-  onProgress: (progress: UploadProgress) => void,
-  fileSize?: number,
-  maxResponseBytes = Infinity,
-): typeof globalThis.fetch {
-  return (input) =>
-    new Promise<Response>((resolve, reject) => {
-      const request = input as Request;
-      const xhr = new XMLHttpRequest();
-      const { signal } = request;
-      const onAbort = () => xhr.abort();
-      xhr.open(request.method, request.url);
-      request.headers.forEach((value, key) => {
-        // The browser writes the multipart content-type with its own boundary.
-        if (key.toLowerCase() !== 'content-type') xhr.setRequestHeader(key, value);
-      });
-      xhr.upload.onprogress = (event) => {
-        // XHR counts multipart framing too; report in file bytes so `total` never changes under a progress bar.
-        if (!event.lengthComputable || event.total <= 0) return;
-        if (fileSize === undefined) return onProgress({ loaded: event.loaded, total: event.total });
-        onProgress({ loaded: Math.min(fileSize, Math.round((event.loaded / event.total) * fileSize)), total: fileSize });
-      };
-      // XHR buffers the whole answer itself: stop it as soon as it passes the cap.
-      let tooLarge = false;
-      xhr.onprogress = (event) => {
-        if (event.loaded > maxResponseBytes) {
-          tooLarge = true;
-          xhr.abort();
-        }
-      };
-      const settle = (outcome: () => void) => {
-        signal.removeEventListener('abort', onAbort);
-        outcome();
-      };
-      xhr.onload = () =>
-        settle(() => {
-          try {
-            // Status 0 means no HTTP answer reached the page (CORS refusal, connection cut).
-            if (xhr.status === 0) throw new TypeError('Network request failed');
-            // XHR follows redirects before page code can stop it; the least the SDK
-            // can do is never use an answer from another address.
-            if (xhr.responseURL && new URL(xhr.responseURL).href !== new URL(request.url).href) {
-              throw new OnboardingError('redirect_refused', 'The upload was redirected to another address by the server; its answer was not used.');
-            }
-            if (xhr.responseText.length > maxResponseBytes) {
-              throw new OnboardingError('invalid_response', `The upload's answer was larger than ${maxResponseBytes} bytes.`);
-            }
-            const body = [204, 205, 304].includes(xhr.status) ? null : xhr.responseText;
-            resolve(new Response(body, { status: xhr.status, statusText: xhr.statusText, headers: parseHeaders(xhr.getAllResponseHeaders()) }));
-          } catch (error) {
-            // Never leave the promise pending on an answer Response cannot represent.
-            reject(error instanceof TypeError || error instanceof OnboardingError ? error : new TypeError('Network request failed'));
-          }
-        });
-      xhr.onerror = () => settle(() => reject(new TypeError('Network request failed')));
-      xhr.onabort = () =>
-        settle(() =>
-          reject(
-            tooLarge
-              ? new OnboardingError('invalid_response', `The upload's answer was larger than ${maxResponseBytes} bytes.`)
-              : (signal.reason ?? new DOMException('The upload was aborted.', 'AbortError')),
-          ),
-        );
-      if (signal.aborted) return reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      xhr.send(form);
-    });
+export async function uploadRequest(file: Blob, options: UploadOptions, ctx: UploadContext) {
+  if (typeof Blob === 'undefined' || !(file instanceof Blob)) {
+    throw new OnboardingError('validation_error', '`upload` needs a Blob or File.');
+  }
+  const { config, definition, state } = ctx;
+  const stepId = options.stepId ?? state.lastStepId;
+  if (!stepId) throw new OnboardingError('invalid_state', 'No step has been submitted yet: pass `stepId` or submit the step first.');
+  // It goes into the URL's path: `..` or `/` would send the file to another endpoint.
+  if (!isSafeId(stepId)) throw new OnboardingError('validation_error', '`stepId` is not a step id the API hands out.');
+  let named = toNamedFile(file, options.fileName);
+  if (definition) {
+    const stepName = state.completedSteps[state.stepIds.lastIndexOf(stepId)];
+    // A typed skill's upload rules must never be skipped because a step id is unknown.
+    if (!stepName) throw new OnboardingError('invalid_state', `Step ${stepId} is not a step this session submitted.`);
+    named = await prepareUpload(definition, stepName, named);
+  }
+  const mode = config.uploadTransport;
+  const useXhr = mode === 'xhr' || (mode === 'auto' && hasXhr());
+  if (useXhr && !hasXhr()) throw new OnboardingError('invalid_state', "uploadTransport is 'xhr' but this runtime has no XMLHttpRequest.");
+  const report = (progress: UploadProgress) => {
+    try {
+      options.onProgress?.(progress);
+    } catch {
+      // A UI callback's bug must not turn an upload the server received into a failure.
+      ctx.log('onProgress threw');
+    }
+    ctx.onProgress(progress);
+  };
+  // One FormData per attempt: a body already sent cannot be sent again.
+  let current: FormData | undefined;
+  const form = (nonce: string) => {
+    current = new FormData();
+    current.append('client_id', config.clientId);
+    current.append('nonce', nonce);
+    current.append('file', named, named.name);
+    return current;
+  };
+  const fetch: typeof globalThis.fetch | undefined = useXhr
+    ? (input, init) => createXhrFetch(current!, report, named.size, config.maxResponseBytes)(input, init)
+    : undefined;
+  // Where no real progress exists (fetch), the final report still arrives; XHR may stop short of the last byte.
+  const done = () => report({ loaded: named.size, total: named.size });
+  return { stepId, named, form, fetch, done };
 }

@@ -1,6 +1,36 @@
 import { OnboardingError, type OnboardingValidationIssue } from './errors.js';
 import type { SkillDefinition } from './skill.js';
-import { toNamedFile } from './upload.js';
+import { toNamedFile } from './internal/named-file.js';
+
+/**
+ * Checks a step before its nonce is spent: a name and a plain object, and for
+ * a defined skill the step's place in the order and its data against the
+ * step's schema. Returns the payload to send.
+ */
+export async function checkStep(
+  definition: SkillDefinition | undefined,
+  done: number,
+  step: unknown,
+  data: unknown,
+): Promise<Record<string, unknown>> {
+  if (typeof step !== 'string' || step === '') {
+    throw new OnboardingError('validation_error', '`step` must be a non-empty string.');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new OnboardingError('validation_error', `The data of step "${step}" must be a plain object.`);
+  }
+  if (!definition) return data as Record<string, unknown>;
+  const expected = definition.stepNames[done];
+  if (step !== expected) {
+    throw new OnboardingError(
+      'step_out_of_order',
+      expected
+        ? `Step "${step}" cannot be submitted now: the next step of ${definition.name} is "${expected}".`
+        : `Step "${step}" cannot be submitted: all steps of ${definition.name} are done.`,
+    );
+  }
+  return validateStepData(definition, step, data as Record<string, unknown>);
+}
 
 /**
  * Validates a step's data with the skill's schema before anything is sent, so

@@ -134,7 +134,8 @@ describe('nonce expiry by the server', () => {
 
     const error = await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
 
-    expect(error).toMatchObject({ code: 'expired_nonce', status: 401 });
+    // One condition, one code: the server's word is kept in apiCode.
+    expect(error).toMatchObject({ code: 'nonce_expired', apiCode: 'expired_nonce', apiType: 'unauthorized', status: 401, retryable: false });
     expect(session.status).toBe('expired');
     expect(types()).toContain('session:expired');
   });

@@ -52,7 +52,7 @@ describe('a lost response', () => {
 
     const retry = await rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
 
-    expect(retry).toMatchObject({ code: 'invalid_nonce', status: 401, retryable: false });
+    expect(retry).toMatchObject({ code: 'session_failed', apiCode: 'invalid_nonce', status: 401, retryable: false });
     expect(retry.requestId).toBe((api.requests.at(-1)!.responseBody as { id: string }).id);
     expect(retry.message).toMatch(/out of step/);
     expect(session.status).toBe('failed');

@@ -6,7 +6,7 @@
  * does not do: progress events and a controllable abort.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createXhrFetch } from '../src/upload.js';
+import { createXhrFetch } from '../src/xhr.js';
 import { BASE_URL, PRODUCT_FORM, SKILL, bytesOf, createClient, fileOf, recordedFile, rejectionOf, setupMockApi } from './helpers.js';
 
 const { api } = setupMockApi();

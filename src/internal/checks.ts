@@ -1,18 +1,7 @@
-import type { RetryOptions } from '../config.js';
+import { MAX_TIMEOUT_MS, TRANSPORT_DEFAULTS } from '../defaults.js';
 
 /** Throws the caller's `invalid_config` error; messages name a field, never its value (it may be a misplaced secret). */
 export type Fail = (message: string) => never;
-
-/** setTimeout's ceiling: a longer delay would fire at once (browsers) or be refused (ky). */
-export const MAX_TIMEOUT_MS = 2_147_483_647;
-
-/** Defaults shared by the browser client and the server helper. */
-export const TRANSPORT_DEFAULTS = {
-  timeoutMs: 30_000,
-  // The API's answers are a few hundred bytes; 1 MiB leaves room for any step's data.
-  maxResponseBytes: 1_048_576,
-  retry: { limit: 2, maxRetryAfterMs: 10_000 },
-} as const;
 
 export function requireString(raw: Record<string, unknown>, key: string, fail: Fail): string {
   const value = raw[key];
@@ -30,7 +19,13 @@ export function optionalNumber(raw: Record<string, unknown>, key: string, fallba
   return value;
 }
 
-export function resolveRetry(value: unknown, fail: Fail): Required<RetryOptions> {
+/** Retry options after defaults; the same shape for the client and the server helper. */
+export interface ResolvedRetry {
+  limit: number;
+  maxRetryAfterMs: number;
+}
+
+export function resolveRetry(value: unknown, fail: Fail): ResolvedRetry {
   if (value !== undefined && (typeof value !== 'object' || value === null)) fail('`retry` must be an object.');
   const raw = (value ?? {}) as Record<string, unknown>;
   return {

@@ -1,3 +1,5 @@
+import { MAX_NONCE_CLAIMS } from '../defaults.js';
+
 /**
  * Which session object sends each nonce, for the whole page. Two objects can
  * hold one stored session (two clients on one storage, a resume racing a
@@ -7,13 +9,12 @@
  * their nonces died on the server.
  */
 const owners = new Map<string, object>();
-const MAX_CLAIMS = 4096;
 
 /** True when `owner` may send `nonce` (it is unclaimed, or already `owner`'s). */
 export function claimNonce(nonce: string, owner: object): boolean {
   const current = owners.get(nonce);
   if (current !== undefined) return current === owner;
   owners.set(nonce, owner);
-  if (owners.size > MAX_CLAIMS) owners.delete(owners.keys().next().value as string);
+  if (owners.size > MAX_NONCE_CLAIMS) owners.delete(owners.keys().next().value as string);
   return true;
 }

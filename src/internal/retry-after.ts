@@ -1,4 +1,4 @@
-import { MAX_TIMEOUT_MS } from './checks.js';
+import { MAX_TIMEOUT_MS } from '../defaults.js';
 
 /**
  * Parses `Retry-After` (delta-seconds or an HTTP date, RFC 9110 §10.2.3) into

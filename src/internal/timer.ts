@@ -1,4 +1,4 @@
-import { MAX_TIMEOUT_MS } from './checks.js';
+import { MAX_TIMEOUT_MS } from '../defaults.js';
 
 /**
  * setTimeout with its delay clamped to what every runtime honours (a longer

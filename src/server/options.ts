@@ -1,6 +1,7 @@
 import { resolveBaseUrl } from '../config.js';
 import { OnboardingError } from '../errors.js';
-import { optionalNumber, requireString, resolveRetry, TRANSPORT_DEFAULTS, type Fail } from '../internal/checks.js';
+import { TRANSPORT_DEFAULTS } from '../defaults.js';
+import { optionalNumber, requireString, resolveRetry, type Fail } from '../internal/checks.js';
 import type { ExchangeLogger, ExchangeTempTokenOptions } from './types.js';
 
 /** The options after validation and defaults. */

@@ -1,5 +1,5 @@
 /** `createMockOnboardingApi`: resolves the options and wires state, faults, clock and handlers together. */
-import { NONCE_TTL_MS } from '../protocol.js';
+import { NONCE_TTL_MS } from '../defaults.js';
 import { createClock } from './clock.js';
 import { checkAllowedOrigins } from './cors.js';
 import { FaultQueue } from './faults.js';

@@ -5,8 +5,9 @@
  * failures real networks and proxies produce.
  */
 import { HttpResponse } from 'msw';
+import { sleep } from '../internal/abortable.js';
 import { defaultErrorForStatus } from './errors.js';
-import type { MockEndpoint } from './types.js';
+import type { MockEndpoint } from './endpoint.js';
 
 /** Which requests a fault applies to. */
 export interface FaultTarget {
@@ -182,23 +183,11 @@ export function faultAnswer(fault: AnswerFault, headers: Headers): { response: R
 /**
  * Resolves `true` after `ms`, or `false` as soon as `signal` aborts. Not msw's
  * `delay()`: that one cannot be cancelled, so an aborted request would leave
- * its timer (and the handler) running; here the timer is cleared, and
- * `'infinite'` needs no timer at all.
+ * its timer (and the handler) running; here the timer is cleared.
  */
 export function waitUnlessAborted(ms: number | 'infinite', signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer =
-      ms === 'infinite'
-        ? undefined
-        : setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(true);
-          }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleep(ms === 'infinite' ? 'forever' : ms, signal).then(
+    () => true,
+    () => false,
+  );
 }

@@ -3,9 +3,9 @@ import type { HttpHandler } from 'msw';
 import type { MockClock } from './clock.js';
 import type { FaultHandle, FaultKind, MockFault } from './faults.js';
 import type { RecordedFile } from './body.js';
+import type { MockEndpoint } from './endpoint.js';
 
-/** The API's endpoints, as the kit names them in records and fault filters. */
-export type MockEndpoint = 'sessions' | 'steps' | 'upload' | 'tokens';
+export type { MockEndpoint } from './endpoint.js';
 
 /** One skill the fake API knows: its steps in order, and what each step answers. */
 export interface MockSkill {

@@ -1,0 +1,103 @@
+import { OnboardingError } from './errors.js';
+
+/** Bytes sent so far; `total` is the size of the request body being sent. */
+export interface UploadProgress {
+  /** Bytes of the file sent so far. */
+  loaded: number;
+  /** Size of the file; constant through one upload, so `loaded / total` is the fraction done. */
+  total: number;
+}
+
+function parseHeaders(raw: string): Headers {
+  const headers = new Headers();
+  for (const line of raw.trim().split(/[\r\n]+/)) {
+    const at = line.indexOf(':');
+    try {
+      if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+    } catch {
+      // A header Headers refuses is one the SDK does not need.
+    }
+  }
+  return headers;
+}
+
+/** Whether this runtime can report real upload progress. */
+export function hasXhr(): boolean {
+  return typeof XMLHttpRequest === 'function';
+}
+
+/**
+ * A `fetch` look-alike over XMLHttpRequest, because `fetch` cannot report
+ * upload progress over HTTP/1.1 and XHR can. It sends the original FormData
+ * (not the request's serialized body), so the file streams from disk as the
+ * browser reads it; the request's signal (caller abort + ky's timeout) aborts it.
+ */
+export function createXhrFetch(
+  form: FormData,
+  onProgress: (progress: UploadProgress) => void,
+  fileSize?: number,
+  maxResponseBytes = Infinity,
+): typeof globalThis.fetch {
+  return (input) =>
+    new Promise<Response>((resolve, reject) => {
+      const request = input as Request;
+      const xhr = new XMLHttpRequest();
+      const { signal } = request;
+      const onAbort = () => xhr.abort();
+      xhr.open(request.method, request.url);
+      request.headers.forEach((value, key) => {
+        // The browser writes the multipart content-type with its own boundary.
+        if (key.toLowerCase() !== 'content-type') xhr.setRequestHeader(key, value);
+      });
+      xhr.upload.onprogress = (event) => {
+        // XHR counts multipart framing too; report in file bytes so `total` never changes under a progress bar.
+        if (!event.lengthComputable || event.total <= 0) return;
+        if (fileSize === undefined) return onProgress({ loaded: event.loaded, total: event.total });
+        onProgress({ loaded: Math.min(fileSize, Math.round((event.loaded / event.total) * fileSize)), total: fileSize });
+      };
+      // XHR buffers the whole answer itself: stop it as soon as it passes the cap.
+      let tooLarge = false;
+      xhr.onprogress = (event) => {
+        if (event.loaded > maxResponseBytes) {
+          tooLarge = true;
+          xhr.abort();
+        }
+      };
+      const settle = (outcome: () => void) => {
+        signal.removeEventListener('abort', onAbort);
+        outcome();
+      };
+      xhr.onload = () =>
+        settle(() => {
+          try {
+            // Status 0 means no HTTP answer reached the page (CORS refusal, connection cut).
+            if (xhr.status === 0) throw new TypeError('Network request failed');
+            // XHR follows redirects before page code can stop it; the least the SDK
+            // can do is never use an answer from another address.
+            if (xhr.responseURL && new URL(xhr.responseURL).href !== new URL(request.url).href) {
+              throw new OnboardingError('redirect_refused', 'The upload was redirected to another address by the server; its answer was not used.');
+            }
+            if (xhr.responseText.length > maxResponseBytes) {
+              throw new OnboardingError('invalid_response', `The upload's answer was larger than ${maxResponseBytes} bytes.`);
+            }
+            const body = [204, 205, 304].includes(xhr.status) ? null : xhr.responseText;
+            resolve(new Response(body, { status: xhr.status, statusText: xhr.statusText, headers: parseHeaders(xhr.getAllResponseHeaders()) }));
+          } catch (error) {
+            // Never leave the promise pending on an answer Response cannot represent.
+            reject(error instanceof TypeError || error instanceof OnboardingError ? error : new TypeError('Network request failed'));
+          }
+        });
+      xhr.onerror = () => settle(() => reject(new TypeError('Network request failed')));
+      xhr.onabort = () =>
+        settle(() =>
+          reject(
+            tooLarge
+              ? new OnboardingError('invalid_response', `The upload's answer was larger than ${maxResponseBytes} bytes.`)
+              : (signal.reason ?? new DOMException('The upload was aborted.', 'AbortError')),
+          ),
+        );
+      if (signal.aborted) return reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      xhr.send(form);
+    });
+}
