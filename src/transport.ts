@@ -1,5 +1,4 @@
-import ky, { isNetworkError } from 'ky';
-import type { StandardSchemaV1 } from 'ky';
+import ky from 'ky';
 import { OnboardingError, type OnboardingErrorCode } from './errors.js';
 import type { Log } from './internal/logger.js';
 import { readCapped } from './internal/read-capped.js';
@@ -7,6 +6,7 @@ import { holdsSecret, redact } from './internal/redact.js';
 import { parseRetryAfter } from './internal/retry-after.js';
 import { isSafeId } from './internal/url.js';
 import type { ApiErrorBody } from './protocol.js';
+import type { StandardSchemaV1 } from './skill.js';
 
 /** One call: what to send, where, and what a 200 must look like. */
 export interface PostRequest<T> {
@@ -142,12 +142,23 @@ async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: 
   const onAbort = () => controller.abort(caller?.reason);
   caller?.addEventListener('abort', onAbort, { once: true });
   const { signal } = controller;
+  // fetch rejects only when no answer could be had, and a body read fails only when the answer
+  // could not be read: a network failure by definition, unless it was an abort or the SDK's own refusal.
+  const network = (cause: unknown): never => {
+    if (signal.aborted || cause instanceof OnboardingError) throw cause;
+    const message = cause instanceof Error ? redact(cause.message, ctx.secrets()) : 'unknown';
+    throw new OnboardingError('network_error', `${what} could not reach the server (${message}).`, {
+      retryable: true,
+      cause: new Error(message),
+    });
+  };
+  const send = request.fetch ?? ctx.fetch;
   try {
     // ky's own retry stays off: it clones the request to retry, which tees a
     // streamed upload body into memory, and its POST policy is not ours.
     const response = await ky.post(request.url, {
       ...(json === undefined ? { body: request.form?.() } : { body: json }),
-      fetch: request.fetch ?? ctx.fetch,
+      fetch: (input, init) => send(input, init).catch(network),
       timeout: false,
       retry: 0,
       throwHttpErrors: false,
@@ -163,7 +174,7 @@ async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: 
         { status: response.status || undefined },
       );
     }
-    const text = await readCapped(response, ctx.maxResponseBytes, signal);
+    const text = await readCapped(response, ctx.maxResponseBytes, signal).catch(network);
     if (!response.ok) throw httpError(what, response, text, ctx);
     if (text === undefined) throw invalidResponse(what, `a body larger than ${ctx.maxResponseBytes} bytes`);
     return await accept(what, text, request.schema, ctx);
@@ -186,20 +197,11 @@ export function toOnboardingError(error: unknown, what: string, ctx: Pick<Transp
   if (signal?.aborted) {
     return new OnboardingError('aborted', `${what} was aborted by the caller.`, { retryable: true });
   }
-  const secrets = ctx.secrets();
-  if (isNetworkError(error)) {
-    const cause = error.cause;
-    const message = cause instanceof Error ? redact(cause.message, secrets) : 'unknown';
-    return new OnboardingError('network_error', `${what} could not reach the server (${message}).`, {
-      retryable: true,
-      cause: cause instanceof Error ? new Error(message) : undefined,
-    });
-  }
   if (error instanceof Error && error.name === 'AbortError') {
     return new OnboardingError('aborted', `${what} was aborted.`, { retryable: true });
   }
   // Not a network failure: a bug, or a runtime refusing what it was given. Retrying would fail the same way.
-  const message = redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets);
+  const message = redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), ctx.secrets());
   return new OnboardingError('internal_error', `${what} failed unexpectedly (${message}).`);
 }
 

@@ -4,6 +4,7 @@
 // printed either way, because it matters most when the budget is blown.
 
 import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,4 +56,19 @@ function print(name, title) {
 }
 
 print('main', "main entry: import { OnboardingClient } from 'onboarding-sdk'");
-process.exit(result.status ?? 1);
+
+// The budget as issue 9 states it, measured a second way: esbuild, minified, gzip -9.
+const BUDGET_KIB = 18.0;
+const { build } = await import('esbuild');
+const bundled = await build({
+  stdin: { contents: "export { OnboardingClient } from './dist/index.js';", resolveDir: root, loader: 'js' },
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  write: false,
+});
+const gz = gzipSync(bundled.outputFiles[0].contents, { level: 9 }).length;
+const within = gz / 1024 <= BUDGET_KIB;
+console.log(`\nesbuild --minify + gzip -9, main entry with its dependencies: ${(gz / 1024).toFixed(2)} KiB (budget ${BUDGET_KIB} KiB) ${within ? 'ok' : 'OVER BUDGET'}`);
+process.exit(result.status || (within ? 0 : 1));
