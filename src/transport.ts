@@ -2,7 +2,7 @@ import ky from 'ky';
 import { OnboardingError, type OnboardingErrorCode } from './errors.js';
 import type { Log } from './internal/logger.js';
 import { readCapped } from './internal/read-capped.js';
-import { holdsSecret, redact } from './internal/redact.js';
+import { forms, holdsSecret, redact, secretForms } from './internal/redact.js';
 import { parseRetryAfter } from './internal/retry-after.js';
 import { isSafeId } from './internal/url.js';
 import type { ApiErrorBody } from './protocol.js';
@@ -121,12 +121,17 @@ async function accept<T>(what: string, text: string, schema: StandardSchemaV1<un
   for (const key of ['session_id', 'step_id']) {
     if (fields[key] !== undefined && !isSafeId(fields[key])) throw invalidResponse(what, `a ${key} that is not a safe id`);
   }
-  const secrets = [...ctx.secrets(), str(fields.nonce), str(fields.temp_token)];
+  const fresh = [fields.nonce, fields.temp_token].flatMap((secret) => (typeof secret === 'string' && secret ? forms(secret) : []));
+  const known = [...secretForms(ctx.secrets()), ...fresh];
   for (const key of ['session_id', 'step_id', 'status']) {
-    if (typeof fields[key] === 'string' && holdsSecret(fields[key], secrets)) throw invalidResponse(what, `a ${key} holding a secret`);
+    const value = fields[key];
+    if (typeof value === 'string' && known.some((form) => value.includes(form))) throw invalidResponse(what, `a ${key} holding a secret`);
   }
   return result.value;
 }
+
+/** The reason an attempt's own controller aborts with when its time is up (a plain object: an Error would capture a stack on every call). */
+const DEADLINE = { deadline: true };
 
 /**
  * One attempt, bounded as a whole by `timeoutMs`: the timer covers the body as
@@ -137,8 +142,8 @@ async function accept<T>(what: string, text: string, schema: StandardSchemaV1<un
 async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: string | undefined): Promise<T> {
   const { what, signal: caller, timeoutMs } = request;
   const controller = new AbortController();
-  const deadline = new Error('deadline');
-  const timer = setTimeout(() => controller.abort(deadline), timeoutMs);
+
+  const timer = setTimeout(() => controller.abort(DEADLINE), timeoutMs);
   const onAbort = () => controller.abort(caller?.reason);
   caller?.addEventListener('abort', onAbort, { once: true });
   const { signal } = controller;
@@ -154,17 +159,20 @@ async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: 
   };
   const send = request.fetch ?? ctx.fetch;
   try {
-    // ky's own retry stays off: it clones the request to retry, which tees a
-    // streamed upload body into memory, and its POST policy is not ours.
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    const init: RequestInit = { method: 'POST', headers, body: json ?? request.form?.(), signal, redirect: 'manual' };
+    // ky makes the call, but the body never passes through its Request: fetch gets the url, the
+    // init and the JSON string or the FormData as they are. Re-wrapping a Request costs every call
+    // ~40 µs, and cloning one (ky 1 does, for retries) tees a streamed upload into memory.
+    // ky's retry, timeout and HTTPError stay off: the deadline, the cap, redirects and the error
+    // mapping are this module's, and a POST that may have been processed is never replayed here.
     const response = await ky.post(request.url, {
-      ...(json === undefined ? { body: request.form?.() } : { body: json }),
-      fetch: (input, init) => send(input, init).catch(network),
+      fetch: () => send(request.url, init).catch(network),
       timeout: false,
       retry: 0,
       throwHttpErrors: false,
-      redirect: 'manual',
       signal,
-      headers: json === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
     });
     if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       void response.body?.cancel().catch(() => {});
@@ -179,7 +187,7 @@ async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: 
     if (text === undefined) throw invalidResponse(what, `a body larger than ${ctx.maxResponseBytes} bytes`);
     return await accept(what, text, request.schema, ctx);
   } catch (error) {
-    if (signal.reason === deadline) {
+    if (signal.reason === DEADLINE) {
       throw new OnboardingError('timeout', `${what} timed out after ${timeoutMs} ms; the server may or may not have processed it.`, {
         retryable: true,
       });

@@ -30,7 +30,7 @@ export function hasXhr(): boolean {
  * A `fetch` look-alike over XMLHttpRequest, because `fetch` cannot report
  * upload progress over HTTP/1.1 and XHR can. It sends the original FormData
  * (not the request's serialized body), so the file streams from disk as the
- * browser reads it; the request's signal (caller abort + ky's timeout) aborts it.
+ * browser reads it; the signal (the caller's abort, the transport's deadline) aborts it.
  */
 export function createXhrFetch(
   form: FormData,
@@ -38,14 +38,16 @@ export function createXhrFetch(
   fileSize?: number,
   maxResponseBytes = Infinity,
 ): typeof globalThis.fetch {
-  return (input) =>
+  return (input, init) =>
     new Promise<Response>((resolve, reject) => {
-      const request = input as Request;
+      // Called as fetch(url, init) by the transport; a Request alone works too.
+      const request = typeof input === 'string' || input instanceof URL ? undefined : input;
+      const url = request?.url ?? String(input);
       const xhr = new XMLHttpRequest();
-      const { signal } = request;
+      const signal = (init?.signal ?? request?.signal)!;
       const onAbort = () => xhr.abort();
-      xhr.open(request.method, request.url);
-      request.headers.forEach((value, key) => {
+      xhr.open(init?.method ?? request?.method ?? 'POST', url);
+      new Headers(init?.headers ?? request?.headers).forEach((value, key) => {
         // The browser writes the multipart content-type with its own boundary.
         if (key.toLowerCase() !== 'content-type') xhr.setRequestHeader(key, value);
       });
@@ -74,7 +76,7 @@ export function createXhrFetch(
             if (xhr.status === 0) throw new TypeError('Network request failed');
             // XHR follows redirects before page code can stop it; the least the SDK
             // can do is never use an answer from another address.
-            if (xhr.responseURL && new URL(xhr.responseURL).href !== new URL(request.url).href) {
+            if (xhr.responseURL && new URL(xhr.responseURL).href !== new URL(url).href) {
               throw new OnboardingError('redirect_refused', 'The upload was redirected to another address by the server; its answer was not used.');
             }
             if (xhr.responseText.length > maxResponseBytes) {

@@ -1,4 +1,6 @@
 const ignore = () => {};
+// One decoder for every answer: decode() without `stream` keeps no state between calls.
+let decoder: TextDecoder | undefined;
 
 /**
  * Reads a body as text, but never more than `max` bytes: a `content-length`
@@ -41,5 +43,5 @@ export async function readCapped(response: Response, max: number, signal: AbortS
     bytes.set(chunk, at);
     at += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return (decoder ??= new TextDecoder()).decode(bytes);
 }

@@ -6,7 +6,20 @@ import { OnboardingError } from '../errors.js';
  * base64. A backend that puts the temp token in a query string or a JSON error
  * must not get it past the redaction by encoding it.
  */
-function forms(secret: string): string[] {
+/** The forms of one secret (cached): for checking a text against a secret just received. */
+export function forms(secret: string): string[] {
+  let known = FORMS.get(secret);
+  if (!known) {
+    // Every answer is checked against the session's secrets: compute each one's forms once.
+    if (FORMS.size >= 256) FORMS.clear();
+    FORMS.set(secret, (known = encodings(secret)));
+  }
+  return known;
+}
+
+const FORMS = new Map<string, string[]>();
+
+function encodings(secret: string): string[] {
   const percent = encodeURIComponent(secret);
   const all = [
     secret,
@@ -32,15 +45,25 @@ function forms(secret: string): string[] {
  */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
   let out = text;
-  const all = secrets.flatMap((secret) => (secret ? forms(secret) : []));
-  // Longest first, so a secret inside another form is not half-replaced.
-  for (const form of all.sort((a, b) => b.length - a.length)) out = out.split(form).join('[redacted]');
+  for (const form of secretForms(secrets)) out = out.split(form).join('[redacted]');
   return out;
 }
 
+/** Every form of every secret, longest first (so a secret inside another form is not half-replaced). */
+export function secretForms(secrets: ReadonlyArray<string | undefined>): string[] {
+  // A session's secrets are one array that only grows: its forms are reused until it does.
+  const known = LISTS.get(secrets);
+  if (known?.size === secrets.length) return known.forms;
+  const all = secrets.flatMap((secret) => (secret ? forms(secret) : [])).sort((a, b) => b.length - a.length);
+  LISTS.set(secrets, { size: secrets.length, forms: all });
+  return all;
+}
+
+const LISTS = new WeakMap<ReadonlyArray<string | undefined>, { size: number; forms: string[] }>();
+
 /** True when a text holds one of the secrets in any form. */
 export function holdsSecret(text: string, secrets: ReadonlyArray<string | undefined>): boolean {
-  return redact(text, secrets) !== text;
+  return secretForms(secrets).some((form) => text.includes(form));
 }
 
 /**
