@@ -4,6 +4,7 @@ import { resolveConfig, type OnboardingClientConfig, type ResolvedConfig } from 
 import { OnboardingError } from './errors.js';
 import type { OnboardingEvents, OnboardingEventType, OnboardingWildcardHandler, Unsubscribe } from './events.js';
 import { reportError } from './internal/listeners.js';
+import { abortable } from './internal/abortable.js';
 import { createLog, type Log } from './internal/logger.js';
 import { redactError } from './internal/redact.js';
 import type { CreateSessionBody } from './protocol.js';
@@ -41,7 +42,7 @@ export class OnboardingClient {
   // The live session, so a second resume returns it instead of a twin racing on one nonce.
   #active: OnboardingSession<any> | undefined;
   // A start in flight: a double click joins it instead of creating a second session on the server.
-  #starting: { key: string; promise: Promise<OnboardingSession<any>> } | undefined;
+  #starting: { key: string; promise: Promise<OnboardingSession<any>>; controller: AbortController; waiting: number } | undefined;
 
   /** Throws `OnboardingError` (`invalid_config`) for a missing field, a non-https remote `baseUrl` or a `clientSecret`. */
   constructor(config: OnboardingClientConfig) {
@@ -58,14 +59,14 @@ export class OnboardingClient {
         this.#active = session;
       },
       // One storage key per client: only the current session writes or clears it, so an older one never overwrites it.
-      persist: (session, record) => {
-        if (this.#active === session) this.#store.save(record);
+      persist: (session, record, held) => {
+        if (this.#active === session) this.#store.save(record, held);
       },
-      onEnded: (session) => {
+      onEnded: (session, held) => {
         if (this.#active !== session) return;
         this.#active = undefined;
         // Only its own record: another client on the same storage may have written a newer one.
-        this.#store.clear(session.id);
+        this.#store.clear(session.id, held);
       },
     };
   }
@@ -92,21 +93,42 @@ export class OnboardingClient {
 
   /**
    * Creates a session on the server; its nonce chain starts here. A second
-   * call with the same skill and user while one is in flight (a double click)
-   * joins it: one session on the server, the same object for both callers.
+   * call with the same skill and user while one is in flight (a double click,
+   * React StrictMode's second effect) joins it: one session on the server, the
+   * same object for both callers. Each caller's `signal` ends its own wait; the
+   * request itself stops once every caller that joined it has aborted.
    */
   startSession<S extends string | SkillDefinition<any>>(options: StartSessionOptions<S>): Promise<OnboardingSession<StepsOf<S>>> {
     const skill = options?.skill;
     const key = JSON.stringify([typeof skill === 'object' && skill !== null ? (skill as SkillDefinition).name : skill, options?.tenantUserId]);
-    const pending = this.#starting;
-    if (pending?.key === key) return pending.promise;
-    const promise = this.#start(options);
-    const entry = (this.#starting = { key, promise });
-    const settled = () => {
-      if (this.#starting === entry) this.#starting = undefined;
+    const signal = options?.signal;
+    const aborted = () => new OnboardingError('aborted', 'Creating a session was aborted by the caller.', { retryable: true });
+    // Nothing is sent for a caller who already gave up.
+    if (signal?.aborted) return Promise.reject(aborted());
+    let entry = this.#starting;
+    if (entry?.key !== key || entry.controller.signal.aborted) {
+      // One request for every caller that joins it; it stops only when all of them gave up.
+      const controller = new AbortController();
+      const promise = this.#start({ ...options, signal: controller.signal });
+      const created = (entry = this.#starting = { key, promise, controller, waiting: 0 });
+      const settled = () => {
+        if (this.#starting === created) this.#starting = undefined;
+      };
+      promise.then(settled, settled);
+    }
+    const joined = entry;
+    // A caller without a signal waits for good: the request then never stops early.
+    joined.waiting++;
+    if (!signal) return joined.promise;
+    const onAbort = () => {
+      if (--joined.waiting === 0) joined.controller.abort(signal.reason);
     };
-    promise.then(settled, settled);
-    return promise;
+    signal.addEventListener('abort', onAbort, { once: true });
+    return abortable(joined.promise, signal)
+      .catch((error: unknown) => {
+        throw signal.aborted ? aborted() : error;
+      })
+      .finally(() => signal.removeEventListener('abort', onAbort));
   }
 
   async #start<S extends string | SkillDefinition<any>>(options: StartSessionOptions<S>): Promise<OnboardingSession<StepsOf<S>>> {

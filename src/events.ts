@@ -27,7 +27,7 @@ export type OnboardingEvents = {
   'upload:completed': { sessionId: string; stepId: string; status: string; fileName: string; size: number; type: string };
   /** The last step returned the temp token. Fires before the handoff to `onTempToken`. */
   'session:completed': { sessionId: string; skill: string };
-  /** `onTempToken` returned without throwing: the token is delivered and dropped from memory. */
+  /** `onTempToken` returned without throwing: the token is delivered; the session no longer offers it to `retryHandoff()` (it keeps it only to redact it from later messages). */
   'handoff:completed': { sessionId: string };
   /** The current nonce expires soon: the user should continue (or the flow will need a restart). */
   'nonce:expiring': { sessionId: string; expiresAt: number; msLeft: number };

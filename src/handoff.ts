@@ -21,10 +21,12 @@ export type HandoffChange = (status: HandoffStatus, error?: OnboardingError) => 
 const KEPT = 'the temp token is kept in memory: call session.retryHandoff()';
 
 /**
- * Hands the temp token to `onTempToken`: at most one call at a time, the token
- * kept in memory until a call succeeds, and every wait bounded (a time limit,
- * the caller's signal) so a hung backend cannot hang the flow. A wait given
- * up also gives up its call: the next `deliver()` calls again with the same token.
+ * Hands the temp token to `onTempToken`: one current call at a time (callers
+ * join it), the token kept in memory until a call succeeds, and every wait
+ * bounded (a time limit, the caller's signal) so a hung backend cannot hang the
+ * flow. A wait given up also gives up its call — the next `deliver()` calls
+ * again with the same token, while the abandoned call may still be running;
+ * if it succeeds late, the token counts as delivered.
  */
 export class Handoff {
   readonly #config: HandoffConfig;
@@ -34,6 +36,8 @@ export class Handoff {
   #token: string | undefined;
   #info: HandoffInfo | undefined;
   #call: Promise<OnboardingError | undefined> | undefined;
+  // Which call is the current one; a call given up (time limit, abort) is not.
+  #generation = 0;
 
   constructor(config: HandoffConfig, secrets: readonly string[], onChange: HandoffChange) {
     this.#config = config;
@@ -57,38 +61,47 @@ export class Handoff {
     const token = this.#token;
     const info = this.#info;
     if (token === undefined || info === undefined) return Promise.resolve(undefined);
-    // The callback runs a microtask later, after the marker is set: a callback
-    // that calls retryHandoff() itself joins this call instead of starting a second delivery.
-    const call = (this.#call ??= Promise.resolve().then(() => this.#run(token, info)));
+    const aborted = () => new OnboardingError('aborted', `Waiting for onTempToken was aborted; ${KEPT}.`, { retryable: true });
+    // Nothing is called for a caller who already gave up.
+    if (signal?.aborted) return Promise.resolve(aborted());
+    if (!this.#call) {
+      const generation = ++this.#generation;
+      // The callback runs a microtask later, after the marker is set: a callback
+      // that calls retryHandoff() itself joins this call instead of starting a second delivery.
+      this.#call = Promise.resolve().then(() => this.#run(token, info, generation));
+    }
+    const call = this.#call;
     const { handoffTimeoutMs: timeoutMs } = this.#config;
-    const onChange = this.#onChange;
     return new Promise((resolve) => {
       const done = (error: OnboardingError | undefined, giveUp = false) => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (this.#call === call) this.#call = undefined;
-        if (giveUp && this.#token !== undefined) onChange(error?.code === 'aborted' ? 'pending' : 'failed', error);
+        if (giveUp && this.#token !== undefined) {
+          // The call goes on, but is no longer the current one: only a late success may still report.
+          this.#generation++;
+          const timedOut = error?.code !== 'aborted';
+          this.#onChange(timedOut ? 'failed' : 'pending', timedOut ? error : undefined);
+        }
         resolve(error);
       };
       const timer = later(timeoutMs, () =>
         done(new OnboardingError('handoff_failed', `onTempToken did not settle within ${timeoutMs} ms; ${KEPT}.`, { retryable: true }), true),
       );
-      const onAbort = () => done(new OnboardingError('aborted', `Waiting for onTempToken was aborted; ${KEPT}.`, { retryable: true }), true);
-      if (signal?.aborted) return onAbort();
+      const onAbort = () => done(aborted(), true);
       signal?.addEventListener('abort', onAbort, { once: true });
       void call.then((error) => done(error));
     });
   }
 
-  async #run(token: string, info: HandoffInfo): Promise<OnboardingError | undefined> {
-    const onChange = this.#onChange;
-    onChange('delivering');
+  async #run(token: string, info: HandoffInfo, generation: number): Promise<OnboardingError | undefined> {
+    this.#onChange('delivering');
     try {
       await this.#config.onTempToken(token, info);
       // A given-up call that succeeds late still delivered the token: drop it, once.
       if (this.#token !== undefined) {
         this.#token = undefined;
-        onChange('delivered');
+        this.#onChange('delivered');
       }
       return undefined;
     } catch (cause) {
@@ -97,7 +110,8 @@ export class Handoff {
         retryable: true,
         cause: new Error(message),
       });
-      if (this.#token !== undefined) onChange('failed', error);
+      // A given-up call's late failure says nothing about the call that replaced it.
+      if (this.#token !== undefined && generation === this.#generation) this.#onChange('failed', error);
       return error;
     }
   }

@@ -29,14 +29,17 @@ export class NonceChain {
   #issuedAt: number;
   #timers: ReturnType<typeof setTimeout>[] = [];
   readonly #owner = {};
+  readonly #scope: object | undefined;
   /**
    * The app key, every nonce and the temp token this session has held: an
    * error mapped after a rotation, or after the end, must still redact the one it sent.
    */
   readonly secrets: string[];
 
-  constructor(config: NonceChainConfig, nonce: string, issuedAt: number, hooks: NonceChainHooks) {
+  /** `scope` is the storage the session persists to: only sessions sharing one can be twins (see nonce-claims.ts). */
+  constructor(config: NonceChainConfig, scope: object | undefined, nonce: string, issuedAt: number, hooks: NonceChainHooks) {
     this.#config = config;
+    this.#scope = scope;
     this.#hooks = hooks;
     this.#nonce = nonce;
     this.#issuedAt = issuedAt;
@@ -66,7 +69,7 @@ export class NonceChain {
   /** The nonce to send now. The caller checks `dead` first; a twin session's claim is refused here. */
   spend(): string {
     const nonce = this.#nonce!;
-    if (!claimNonce(nonce, this.#owner)) {
+    if (!claimNonce(this.#scope, nonce, this.#owner)) {
       throw new OnboardingError(
         'invalid_state',
         'Another OnboardingSession object on this page already uses this session (it was resumed twice, e.g. by two clients on one storage); continue with that one.',
@@ -123,7 +126,8 @@ export class NonceChain {
  * (the API's code stays in `apiCode`): `expired_nonce` is `nonce_expired`;
  * `invalid_nonce` or `invalid_session_id` mean the server already spent the
  * nonce, most likely on a call whose answer was lost — the chain is out of step
- * (`session_failed`) and no retry can repair it. Undefined for any other error.
+ * (`session_failed`) and no retry can repair it. A 2xx the SDK could not use
+ * (`invalid_response`) spent the nonce too. Undefined for any other error.
  */
 export function nonceRefusal(error: OnboardingError, what: string): OnboardingError | undefined {
   const { apiCode } = error;
@@ -139,6 +143,12 @@ export function nonceRefusal(error: OnboardingError, what: string): OnboardingEr
       `${what} was refused (${apiCode}): the session is out of step with the server, probably because an earlier answer was lost. Start a new session.`,
       { ...error, retryable: false },
     );
+  }
+  if (error.code === 'invalid_response' && error.status !== undefined && error.status < 300) {
+    // The server answered 2xx: it accepted the call and spent the nonce, but gave no usable next one.
+    return new OnboardingError('invalid_response', `${error.message} The server accepted the call, so its nonce is spent: start a new session.`, {
+      ...error,
+    });
   }
   return undefined;
 }

@@ -51,8 +51,8 @@ export function initialState(
   init: { completedSteps?: readonly string[] | undefined; stepIds?: readonly string[] | undefined; lastStepId?: string | undefined },
   expiresAt: number,
 ): SessionState {
-  const completedSteps = [...(init.completedSteps ?? [])];
-  const stepIds = completedSteps.map((_, i) => init.stepIds?.[i] ?? '');
+  const completedSteps = Object.freeze([...(init.completedSteps ?? [])]);
+  const stepIds = Object.freeze(completedSteps.map((_, i) => init.stepIds?.[i] ?? ''));
   return { status: 'active', completedSteps, stepIds, lastStepId: init.lastStepId, expiresAt, expiring: false, handoff: 'none', uploads: 0 };
 }
 
@@ -70,8 +70,9 @@ export function reduce(state: SessionState, action: SessionAction): SessionState
     case 'step':
       return {
         ...state,
-        completedSteps: [...state.completedSteps, action.step],
-        stepIds: [...state.stepIds, action.stepId],
+        // Frozen: the snapshot hands these arrays out, and a caller's push must not move the session.
+        completedSteps: Object.freeze([...state.completedSteps, action.step]),
+        stepIds: Object.freeze([...state.stepIds, action.stepId]),
         lastStepId: action.stepId,
         uploads: 0,
         expiresAt: action.expiresAt,

@@ -42,9 +42,9 @@ export interface SessionContext<S = { readonly id: string }> {
   /** Makes the session the client's current one (called once, when it is made). */
   claim: (session: S) => void;
   /** Stores the session's resumable state — if it is the client's current session (one storage key per client). */
-  persist: (session: S, record: StoredSession) => void;
+  persist: (session: S, record: StoredSession, held: readonly string[]) => void;
   /** Called once the session can no longer be resumed (completed, expired, failed). */
-  onEnded: (session: S) => void;
+  onEnded: (session: S, held: readonly string[]) => void;
 }
 
 /** Internal state a session starts from (new or resumed). */

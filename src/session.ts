@@ -45,7 +45,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     this.id = init.id;
     this.skill = init.skill;
     this.#definition = init.definition;
-    this.#chain = new NonceChain(config, init.nonce, init.nonceIssuedAt, {
+    this.#chain = new NonceChain(config, config.storage, init.nonce, init.nonceIssuedAt, {
       onWarning: (msLeft) => this.#dispatch({ type: 'expiring', msLeft }),
       onDue: () => this.#expireIfDue(),
     });
@@ -224,7 +224,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
       this.#snapshot = undefined;
       if (next.status !== 'active' && previous.status === 'active') {
         this.#chain.end();
-        this.#ctx.onEnded(this);
+        this.#ctx.onEnded(this, this.#chain.secrets);
       } else this.#persist();
     }
     if (changed || action.type === 'handoff') announce(action, next, this.id, this.skill, this.#ctx.emit);
@@ -239,7 +239,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     this.#ctx.persist(this, {
       ...{ v: 1, baseUrl, clientId, sessionId: this.id, skill: this.skill, nonce, nonceIssuedAt: this.#chain.issuedAt },
       ...{ lastStepId, completedSteps: [...completedSteps], stepIds: [...stepIds] },
-    });
+    }, this.#chain.secrets);
   }
 }
 

@@ -60,8 +60,15 @@ export class SessionStore {
     this.#log = log;
   }
 
-  save(record: StoredSession): void {
+  /**
+   * Writes the record — unless the stored one is of the same session with a
+   * nonce this copy of it never held: another copy (a twin in another client,
+   * another tab) is ahead, and its record must not be set back to a spent nonce.
+   */
+  save(record: StoredSession, held: readonly string[]): void {
     if (!this.#storage) return;
+    const current = this.#read();
+    if (current?.sessionId === record.sessionId && typeof current.nonce === 'string' && !held.includes(current.nonce)) return;
     try {
       this.#storage.setItem(this.#key, JSON.stringify(record));
     } catch {
@@ -71,13 +78,18 @@ export class SessionStore {
   }
 
   /**
-   * Removes the record — only if it is `sessionId`'s when one is given: a
-   * session that ends must not wipe the record a newer session (of this or
-   * another client on the same storage) wrote under the same key.
+   * Removes the record — only if it is `sessionId`'s when one is given, and
+   * holds a nonce of `held` when that is given: a session that ends must not
+   * wipe the record a newer session, or a copy of it that is ahead, wrote
+   * under the same key (another client on the same storage, another tab).
    */
-  clear(sessionId?: string): void {
+  clear(sessionId?: string, held?: readonly string[]): void {
     try {
-      if (sessionId !== undefined && this.#read()?.sessionId !== sessionId) return;
+      if (sessionId !== undefined) {
+        const current = this.#read();
+        if (current?.sessionId !== sessionId) return;
+        if (held && typeof current.nonce === 'string' && !held.includes(current.nonce)) return;
+      }
       this.#storage?.removeItem(this.#key);
     } catch {
       this.#log('storage: could not clear the session');

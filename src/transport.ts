@@ -1,6 +1,7 @@
 import ky from 'ky';
 import { OnboardingError, type OnboardingErrorCode } from './errors.js';
 import type { Log } from './internal/logger.js';
+import { abortable, sleep } from './internal/abortable.js';
 import { readCapped } from './internal/read-capped.js';
 import { forms, holdsSecret, redact, secretForms } from './internal/redact.js';
 import { parseRetryAfter } from './internal/retry-after.js';
@@ -93,8 +94,9 @@ function httpError(what: string, response: Response, text: string | undefined, c
   });
 }
 
-const invalidResponse = (what: string, why: string, issues?: OnboardingError['issues']) =>
-  new OnboardingError('invalid_response', `${what} returned ${why}.`, { issues });
+/** A 2xx the SDK cannot use; its `status` says the server accepted the call (so a nonce it carried is spent). */
+const invalidResponse = (what: string, why: string, status: number, issues?: OnboardingError['issues']) =>
+  new OnboardingError('invalid_response', `${what} returned ${why}.`, { status, issues });
 
 /**
  * Checks a 200 body: the schema, then what the SDK will put in URLs and events.
@@ -102,12 +104,13 @@ const invalidResponse = (what: string, why: string, issues?: OnboardingError['is
  * never get there; an id or status that echoes a secret would leak it into
  * events and storage.
  */
-async function accept<T>(what: string, text: string, schema: StandardSchemaV1<unknown, T>, ctx: TransportContext): Promise<T> {
+async function accept<T>(what: string, res: { text: string; status: number }, schema: StandardSchemaV1<unknown, T>, ctx: TransportContext): Promise<T> {
+  const { text, status } = res;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw invalidResponse(what, 'a body that is not valid JSON');
+    throw invalidResponse(what, 'a body that is not valid JSON', status);
   }
   const result = await schema['~standard'].validate(value);
   if (result.issues) {
@@ -115,17 +118,17 @@ async function accept<T>(what: string, text: string, schema: StandardSchemaV1<un
       message: issue.message,
       path: issue.path?.map((p) => (typeof p === 'object' ? p.key : p)),
     }));
-    throw invalidResponse(what, 'a body of the wrong shape', issues);
+    throw invalidResponse(what, 'a body of the wrong shape', status, issues);
   }
   const fields = result.value as Record<string, unknown>;
   for (const key of ['session_id', 'step_id']) {
-    if (fields[key] !== undefined && !isSafeId(fields[key])) throw invalidResponse(what, `a ${key} that is not a safe id`);
+    if (fields[key] !== undefined && !isSafeId(fields[key])) throw invalidResponse(what, `a ${key} that is not a safe id`, status);
   }
   const fresh = [fields.nonce, fields.temp_token].flatMap((secret) => (typeof secret === 'string' && secret ? forms(secret) : []));
   const known = [...secretForms(ctx.secrets()), ...fresh];
   for (const key of ['session_id', 'step_id', 'status']) {
     const value = fields[key];
-    if (typeof value === 'string' && known.some((form) => value.includes(form))) throw invalidResponse(what, `a ${key} holding a secret`);
+    if (typeof value === 'string' && known.some((form) => value.includes(form))) throw invalidResponse(what, `a ${key} holding a secret`, status);
   }
   return result.value;
 }
@@ -162,18 +165,22 @@ async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: 
     const headers: Record<string, string> = { accept: 'application/json' };
     if (json !== undefined) headers['content-type'] = 'application/json';
     const init: RequestInit = { method: 'POST', headers, body: json ?? request.form?.(), signal, redirect: 'manual' };
-    // ky makes the call, but the body never passes through its Request: fetch gets the url, the
-    // init and the JSON string or the FormData as they are. Re-wrapping a Request costs every call
-    // ~40 µs, and cloning one (ky 1 does, for retries) tees a streamed upload into memory.
-    // ky's retry, timeout and HTTPError stay off: the deadline, the cap, redirects and the error
-    // mapping are this module's, and a POST that may have been processed is never replayed here.
+    // ky is the call path the design card names, and all it does here is make the call: fetch
+    // gets the url, the init and the JSON string or the FormData as they are (re-wrapping ky's
+    // Request costs every call ~40 µs, and ky 1 clones it for retries, which tees a streamed
+    // upload into memory). ky's retry, timeout and HTTPError stay off: the deadline, the cap,
+    // redirects and the error mapping are this module's, and a POST that may have been
+    // processed is never replayed here. A fetch that ignores its signal still cannot outlive
+    // the deadline: the wait for it is abortable.
     const response = await ky.post(request.url, {
-      fetch: () => send(request.url, init).catch(network),
+      fetch: () => abortable(send(request.url, init), signal).catch(network),
       timeout: false,
       retry: 0,
       throwHttpErrors: false,
       signal,
     });
+    // Response.error() from a custom fetch: no answer was had.
+    if (response.type === 'error') network(new TypeError('the fetch answered with a network error'));
     if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       void response.body?.cancel().catch(() => {});
       throw new OnboardingError(
@@ -184,8 +191,8 @@ async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: 
     }
     const text = await readCapped(response, ctx.maxResponseBytes, signal).catch(network);
     if (!response.ok) throw httpError(what, response, text, ctx);
-    if (text === undefined) throw invalidResponse(what, `a body larger than ${ctx.maxResponseBytes} bytes`);
-    return await accept(what, text, request.schema, ctx);
+    if (text === undefined) throw invalidResponse(what, `a body larger than ${ctx.maxResponseBytes} bytes`, response.status);
+    return await accept(what, { text, status: response.status }, request.schema, ctx);
   } catch (error) {
     if (signal.reason === DEADLINE) {
       throw new OnboardingError('timeout', `${what} timed out after ${timeoutMs} ms; the server may or may not have processed it.`, {
@@ -211,22 +218,6 @@ export function toOnboardingError(error: unknown, what: string, ctx: Pick<Transp
   // Not a network failure: a bug, or a runtime refusing what it was given. Retrying would fail the same way.
   const message = redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), ctx.secrets());
   return new OnboardingError('internal_error', `${what} failed unexpectedly (${message}).`);
-}
-
-/** Waits, but stops at once when the signal aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

@@ -1,3 +1,5 @@
+import { abortable } from './abortable.js';
+
 const ignore = () => {};
 // One decoder for every answer: decode() without `stream` keeps no state between calls.
 let decoder: TextDecoder | undefined;
@@ -10,6 +12,8 @@ let decoder: TextDecoder | undefined;
  * is unreadable). Rejects with the signal's reason when it aborts mid-body.
  */
 export async function readCapped(response: Response, max: number, signal: AbortSignal): Promise<string | undefined> {
+  // A fetch that ignored its signal may answer after the deadline: nothing more is read then.
+  signal.throwIfAborted();
   const stream = response.body;
   if (Number(response.headers.get('content-length')) > max) {
     void stream?.cancel().catch(ignore);
@@ -24,7 +28,8 @@ export async function readCapped(response: Response, max: number, signal: AbortS
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      // Raced with the signal too: a custom fetch's stream may never end nor notice a cancel.
+      const { done, value } = await abortable(reader.read(), signal);
       if (signal.aborted) throw signal.reason;
       if (done) break;
       size += value.byteLength;

@@ -6,20 +6,7 @@ import { OnboardingError } from '../errors.js';
  * base64. A backend that puts the temp token in a query string or a JSON error
  * must not get it past the redaction by encoding it.
  */
-/** The forms of one secret (cached): for checking a text against a secret just received. */
 export function forms(secret: string): string[] {
-  let known = FORMS.get(secret);
-  if (!known) {
-    // Every answer is checked against the session's secrets: compute each one's forms once.
-    if (FORMS.size >= 256) FORMS.clear();
-    FORMS.set(secret, (known = encodings(secret)));
-  }
-  return known;
-}
-
-const FORMS = new Map<string, string[]>();
-
-function encodings(secret: string): string[] {
   const percent = encodeURIComponent(secret);
   const all = [
     secret,
@@ -51,7 +38,8 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
 
 /** Every form of every secret, longest first (so a secret inside another form is not half-replaced). */
 export function secretForms(secrets: ReadonlyArray<string | undefined>): string[] {
-  // A session's secrets are one array that only grows: its forms are reused until it does.
+  // A session's secrets are one array that only grows: its forms are reused until it does,
+  // and are garbage with the session (no module-level cache keeps a secret alive).
   const known = LISTS.get(secrets);
   if (known?.size === secrets.length) return known.forms;
   const all = secrets.flatMap((secret) => (secret ? forms(secret) : [])).sort((a, b) => b.length - a.length);
