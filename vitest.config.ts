@@ -15,6 +15,13 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Type tests run in the same `npm test`: tsc checks each *.test-d.ts, and an
+    // expectTypeOf that does not hold, or an @ts-expect-error line that compiles, fails.
+    typecheck: {
+      enabled: true,
+      include: ['test/**/*.test-d.ts'],
+      tsconfig: 'tsconfig.test-d.json',
+    },
     environment: 'node',
     testTimeout: 20_000,
     // Fast-check and fault tests are bounded; anything slower than this is a hang.

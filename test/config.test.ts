@@ -93,6 +93,10 @@ describe('the constructor refuses a bad config with invalid_config', () => {
     expect(configError({ ...valid(), uploadTransport: 'websocket' }).code).toBe('invalid_config');
   });
 
+  it('refuses a logger without debug()', () => {
+    expect(configError({ ...valid(), logger: {} }).code).toBe('invalid_config');
+  });
+
   it('does not send anything when it refuses', () => {
     configError({ ...valid(), baseUrl: 'http://api.example.com/v1' });
 

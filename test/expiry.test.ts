@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { PRODUCT_FORM, SKILL, STEPS, createClient, fileOf, rejectionOf, setupMockApi, submitSteps, useFakeClock } from './helpers.js';
+import { PRODUCT_FORM, SKILL, STEPS, createClient, fileOf, rejectionOf, setupMockApi, submitSteps, until, useFakeClock } from './helpers.js';
 
 const { api } = setupMockApi();
 
@@ -148,5 +148,42 @@ describe('nonce expiry by the server', () => {
 
     expect((await rejectionOf(session.submitStep('product_form', PRODUCT_FORM))).code).toBe('nonce_expired');
     expect(api.requests).toHaveLength(sent);
+  });
+});
+
+describe('nonce expiry while a call is out', () => {
+  it('sends no retry once a Retry-After wait has outlived the nonce: nonce_expired, nothing more sent', async () => {
+    const clock = useFakeClock(T0);
+    const client = createClient({ nonceTtlMs: 5_000, nonceWarningMs: 0 });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
+    api.inject({ kind: 'status', status: 503, retryAfter: 10, endpoint: 'steps' });
+
+    const outcome = rejectionOf(session.submitStep('product_form', PRODUCT_FORM));
+    await clock.timerSet(10_000);
+    await vi.advanceTimersByTimeAsync(10_000);
+    const error = await outcome;
+
+    expect(error.code).toBe('nonce_expired');
+    expect(session.status).toBe('expired');
+    expect(api.requests.filter((r) => r.endpoint === 'steps')).toHaveLength(1);
+  });
+
+  it("lets the last step complete when the nonce's time runs out while the server works on it: completed, never expired", async () => {
+    useFakeClock(T0);
+    const onTempToken = vi.fn();
+    const { client, types } = recordingClient({ nonceTtlMs: 10_000, nonceWarningMs: 0, onTempToken });
+    const session = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
+    await submitSteps(session, STEPS.slice(0, 3));
+    // The server answers the last step 20 s after it arrives; the SDK's expiry timer fires at 10 s meanwhile.
+    api.inject({ kind: 'delay', ms: 20_000, endpoint: 'steps', step: 'confirm' });
+
+    const last = session.submitStep('confirm', {});
+    await until(() => api.requests.at(-1)?.step === 'confirm');
+    await vi.advanceTimersByTimeAsync(20_000);
+
+    await expect(last).resolves.toMatchObject({ completed: true });
+    expect(session.status).toBe('completed');
+    expect(types()).not.toContain('session:expired');
+    expect(onTempToken).toHaveBeenCalledTimes(1);
   });
 });

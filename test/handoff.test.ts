@@ -108,6 +108,21 @@ describe('retryHandoff', () => {
     expect(onTempToken).toHaveBeenCalledTimes(1);
   });
 
+  it('delivers once when onTempToken itself calls retryHandoff(): the call joins the delivery in progress', async () => {
+    let session: Awaited<ReturnType<ReturnType<typeof createClient>['startSession']>> | undefined;
+    let joined: Promise<void> | undefined;
+    const onTempToken = vi.fn(() => {
+      joined = session!.retryHandoff();
+    });
+    session = await createClient({ onTempToken }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
+
+    await submitSteps(session, STEPS);
+
+    await expect(joined).resolves.toBeUndefined();
+    expect(onTempToken).toHaveBeenCalledTimes(1);
+    expect(session.handoffPending).toBe(false);
+  });
+
   it('rejects retryHandoff before completion with invalid_state', async () => {
     const onTempToken = vi.fn();
     const session = await createClient({ onTempToken }).startSession({ skill: SKILL, tenantUserId: 'u-42' });

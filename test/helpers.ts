@@ -67,13 +67,55 @@ export function setupMockApi(overrides: Partial<MockOnboardingApiOptions> = {}) 
   };
 }
 
+/** What `useFakeClock` hands back. */
+export interface FakeClock {
+  /**
+   * Resolves once code under test has set its `n`th timer of exactly `ms`
+   * (counting from `useFakeClock`): the moment a wait it decided on, such as
+   * the one a Retry-After asks for, has begun. A test lets fake time pass only
+   * then, because the answer that decides the wait travels through msw as real
+   * I/O, not on fake time; moving the clock before would start the wait late.
+   */
+  timerSet(ms: number, n?: number): Promise<void>;
+}
+
 /**
  * Fake `setTimeout` and `Date` only: msw and undici finish a request on
  * `setImmediate`/`nextTick`, which must stay real or a request started while
- * fake time passes would never complete.
+ * fake time passes would never complete. (`vi.useRealTimers()`, run after each
+ * test by `setupMockApi`, puts the real `setTimeout` back, observer and all.)
  */
-export function useFakeClock(now: number): void {
+export function useFakeClock(now: number): FakeClock {
   vi.useFakeTimers({ now, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  const fake = globalThis.setTimeout;
+  const counts = new Map<number, number>();
+  const waiting: { ms: number; n: number; resolve: () => void }[] = [];
+  const count = (ms: number) => counts.get(ms) ?? 0;
+  globalThis.setTimeout = ((handler: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const timer = fake(handler, ms, ...args);
+    const delay = ms ?? 0;
+    counts.set(delay, count(delay) + 1);
+    for (const w of waiting.filter((w) => w.ms === delay && count(delay) >= w.n)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
+    return timer;
+  }) as typeof setTimeout;
+  return {
+    timerSet(ms, n = 1) {
+      return count(ms) >= n ? Promise.resolve() : new Promise((resolve) => waiting.push({ ms, n, resolve }));
+    },
+  };
+}
+
+/**
+ * Resolves once `condition()` holds, checked after each turn of the event loop
+ * (`setImmediate`, which `useFakeClock` leaves real): for a state a test can
+ * read but not subscribe to, e.g. that the kit has received a request. No
+ * clock is involved; the test's own timeout bounds the wait.
+ */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A client for the kit, with a spy `onTempToken` unless one is given. */

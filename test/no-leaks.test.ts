@@ -11,6 +11,7 @@ import {
   issuedNonces,
   setupMockApi,
   submitSteps,
+  until,
 } from './helpers.js';
 
 const { api } = setupMockApi();
@@ -155,7 +156,8 @@ describe('no secret in any event, error or log line', () => {
     const controller = new AbortController();
     api.inject({ kind: 'delay', ms: 'infinite', endpoint: 'steps' });
     const aborted = attempt(session.submitStep('kyc_documents', {}, { signal: controller.signal }));
-    setTimeout(() => controller.abort(), 20);
+    await until(() => api.requests.at(-1)?.step === 'kyc_documents');
+    controller.abort();
     await aborted;
     await attempt(session.upload(fileOf(10), { signal: AbortSignal.abort() }));
 

@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import * as z from 'zod/mini';
+import { defineSkill } from '../src/index.js';
 import {
   APP_KEY,
   BASE_URL,
@@ -168,6 +170,49 @@ describe('what storage holds', () => {
     expect([...storage.map.keys()]).toEqual(['my-app:onboarding']);
     expect(await createClient({ storage, storageKey: 'my-app:onboarding' }).resumeSession()).not.toBeNull();
     expect(await createClient({ storage }).resumeSession()).toBeNull();
+  });
+});
+
+describe('two sessions on one client', () => {
+  it('lets only the newest session write storage, so an older one finishing never erases it', async () => {
+    const storage = new MemoryStorage();
+    const client = createClient({ storage });
+    const first = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
+    const second = await client.startSession({ skill: SKILL, tenantUserId: 'u-42' });
+
+    await submitSteps(first, STEPS);
+
+    expect(first.status).toBe('completed');
+    const resumed = await createClient({ storage }).resumeSession();
+    expect(resumed?.id).toBe(second.id);
+  });
+});
+
+describe('resuming a typed session', () => {
+  const typed = () =>
+    defineSkill(SKILL, {
+      steps: { product_form: z.object({ value: z.string() }), kyc_documents: z.object({}), bank_redirect: z.object({}), confirm: z.object({}) },
+      uploads: { kyc_documents: { accept: ['image/png'] } },
+    });
+
+  it('still applies the upload rules of the skill after the page reloaded', async () => {
+    const storage = new MemoryStorage();
+    const session = await createClient({ storage }).startSession({ skill: typed(), tenantUserId: 'u-42' });
+    await session.submitStep('product_form', { value: '1' });
+    const docs = await session.submitStep('kyc_documents', {});
+
+    const resumed = (await createClient({ storage }).resumeSession({ skill: typed() }))!;
+
+    const error = await rejectionOf(resumed.upload(fileOf(10, 'a.txt', 'text/plain'), { stepId: docs.stepId }));
+    expect(error.code).toBe('validation_error');
+    await expect(resumed.upload(fileOf(10, 'a.png', 'image/png'), { stepId: docs.stepId })).resolves.toMatchObject({ fileName: 'a.png' });
+  });
+
+  it('does not hand back the live session of another skill', async () => {
+    const client = createClient({ storage: new MemoryStorage() });
+    await client.startSession({ skill: 'single_step_#1.0', tenantUserId: 'u-42' });
+
+    await expect(client.resumeSession({ skill: typed() })).resolves.toBeNull();
   });
 });
 

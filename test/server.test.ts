@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { OnboardingClient } from '../src/index.js';
 import { exchangeTempToken, isOnboardingError, OnboardingError, type ExchangeTempTokenOptions } from '../src/server/index.js';
 import { createMockOnboardingApi } from '../src/testing/index.js';
+import { until } from './helpers.js';
 // An independent implementation of the protocol over real HTTP, sharing no code with src/.
 // @ts-expect-error -- a plain JS harness without declarations; the part used here is typed below.
 import { startStrictServer as startUntyped } from './acceptance/strict-server.mjs';
@@ -228,7 +229,8 @@ describe('exchangeTempToken against the testing kit', () => {
     api.inject({ endpoint: 'tokens', kind: 'delay', ms: 'infinite' });
     const controller = new AbortController();
     const pending = exchangeTempToken(options('some-temp-token-value', { signal: controller.signal }));
-    setTimeout(() => controller.abort(), 20);
+    await until(() => tokenRequests().length === 1);
+    controller.abort();
     expect(await failure(pending)).toMatchObject({ code: 'aborted' });
 
     api.inject({ endpoint: 'tokens', kind: 'delay', ms: 'infinite' });

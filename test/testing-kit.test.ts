@@ -2,6 +2,7 @@ import { Window } from 'happy-dom';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMockOnboardingApi, type MockOnboardingApiOptions } from '../src/testing';
+import { until } from './helpers.js';
 
 const BASE = 'https://api.example.com/v1';
 const SKILL = 'xyz_sbx_#3.0';
@@ -712,14 +713,22 @@ describe('fault injection', () => {
   });
 
   it('waits and then processes normally on a delay fault', async () => {
-    api.inject({ kind: 'delay', ms: 200 });
-    const pending = post('/sessions', NEW_SESSION);
-    await vi.waitFor(() => expect(api.requests).toHaveLength(1));
-    expect(api.sessions).toEqual([]);
-    const res = await pending;
-    expect(res.status).toBe(200);
-    expect(api.sessions).toHaveLength(1);
-    expect(api.requests[0]).toMatchObject({ fault: 'delay', responseStatus: 200 });
+    // Fake setTimeout (the delay's) and Date; msw's own I/O stays real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      api.inject({ kind: 'delay', ms: 200 });
+      const pending = post('/sessions', NEW_SESSION);
+      await until(() => api.requests.length === 1);
+      await vi.advanceTimersByTimeAsync(199);
+      expect(api.sessions).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      const res = await pending;
+      expect(res.status).toBe(200);
+      expect(api.sessions).toHaveLength(1);
+      expect(api.requests[0]).toMatchObject({ fault: 'delay', responseStatus: 200 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops an infinite delay when the client aborts, processing nothing', async () => {
@@ -727,7 +736,7 @@ describe('fault injection', () => {
     api.inject({ kind: 'delay', ms: 'infinite', endpoint: 'steps' });
     const controller = new AbortController();
     const pending = postJson(`/sessions/${sessionId}/steps`, stepBody(nonce, 'product_form'), { signal: controller.signal });
-    await vi.waitFor(() => expect(api.requests).toHaveLength(2));
+    await until(() => api.requests.length === 2);
     controller.abort();
     await expect(pending).rejects.toThrow(/abort/i);
     expect(api.sessions[0]!.completedSteps).toEqual([]);

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createXhrFetch } from '../src/xhr.js';
-import { BASE_URL, PRODUCT_FORM, SKILL, bytesOf, createClient, fileOf, recordedFile, rejectionOf, setupMockApi } from './helpers.js';
+import { BASE_URL, PRODUCT_FORM, SKILL, bytesOf, createClient, fileOf, recordedFile, rejectionOf, setupMockApi, until } from './helpers.js';
 
 const { api } = setupMockApi();
 
@@ -232,7 +232,7 @@ describe('session.upload over a scripted XMLHttpRequest', () => {
     const progress: { loaded: number; total: number }[] = [];
 
     const pending = session.upload(fileOf(900), { onProgress: (p) => progress.push(p) });
-    await vi.waitFor(() => expect(xhrs[0]?.sent).toBe(true));
+    await until(() => xhrs[0]?.sent === true);
     const xhr = xhrs[0]!;
     for (const loaded of [0, 300, 600, 1_100]) xhr.progress(loaded, 1_100);
     xhr.respond(200, received);
@@ -251,7 +251,7 @@ describe('session.upload over a scripted XMLHttpRequest', () => {
     const xhrs = useFakeXhr();
 
     const pending = session.upload(fileOf(10));
-    await vi.waitFor(() => expect(xhrs[0]?.sent).toBe(true));
+    await until(() => xhrs[0]?.sent === true);
     xhrs[0]!.respond(200, received);
 
     await expect(pending).resolves.toMatchObject({ status: 'UPLOAD_RECEIVED' });
@@ -263,7 +263,7 @@ describe('session.upload over a scripted XMLHttpRequest', () => {
     const controller = new AbortController();
 
     const outcome = rejectionOf(session.upload(fileOf(5_000), { signal: controller.signal }));
-    await vi.waitFor(() => expect(xhrs[0]?.sent).toBe(true));
+    await until(() => xhrs[0]?.sent === true);
     xhrs[0]!.progress(1_000, 5_200);
     controller.abort();
     const error = await outcome;
@@ -278,10 +278,20 @@ describe('session.upload over a scripted XMLHttpRequest', () => {
     const xhrs = useFakeXhr();
 
     const outcome = rejectionOf(session.upload(fileOf(10)));
-    await vi.waitFor(() => expect(xhrs[0]?.sent).toBe(true));
+    await until(() => xhrs[0]?.sent === true);
     xhrs[0]!.fail();
 
     expect(await outcome).toMatchObject({ code: 'network_error', retryable: true });
+  });
+
+  it("refuses uploadTransport 'xhr' where there is no XMLHttpRequest, before sending anything", async () => {
+    const { session } = await sessionWithStep({ uploadTransport: 'xhr' });
+    vi.stubGlobal('XMLHttpRequest', undefined);
+
+    const error = await rejectionOf(session.upload(fileOf(10)));
+
+    expect(error.code).toBe('invalid_state');
+    expect(api.requests.filter((r) => r.endpoint === 'upload')).toHaveLength(0);
   });
 
   it('times a stalled XHR upload out after uploadTimeoutMs and aborts it', async () => {

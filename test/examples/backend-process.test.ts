@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OnboardingClient } from '../../src/index.js';
 import { exchangeTempToken } from '../../src/server/index.js';
 // @ts-expect-error -- a plain .mjs module without types
@@ -90,9 +90,8 @@ describe('examples/backend as a process, against the independent strict fake', (
     });
     expect(strict.requestsFor('tokens').map((r: { status: number }) => r.status)).toEqual([200, 401]);
 
-    // Give the process a moment to flush its log line, then look for leaks.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(output).toContain('temp token exchanged');
+    // The process writes its log line after it answered: wait for the line, then look for leaks.
+    await vi.waitFor(() => expect(output).toContain('temp token exchanged'), { timeout: 10_000 });
     for (const secret of [clientSecret, tempToken!, ...strict.issuedAccessTokens]) expect(output).not.toContain(secret);
   });
 });
