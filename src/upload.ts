@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from './config.js';
 import { OnboardingError } from './errors.js';
 import type { Log } from './internal/logger.js';
-import { toNamedFile } from './internal/named-file.js';
+import { formDataSendable, readAll, toMultipart, toNamedFile } from './internal/named-file.js';
 import { isSafeId } from './internal/url.js';
 import type { SessionState } from './session-state.js';
 import type { SkillDefinition } from './skill.js';
@@ -83,18 +83,28 @@ export async function uploadRequest(file: Blob, options: UploadOptions, ctx: Upl
     }
     ctx.onProgress(progress);
   };
-  // One FormData per attempt: a body already sent cannot be sent again.
-  let current: FormData | undefined;
+  // Streamed where the runtime's fetch classes can serialise its FormData (browsers, Node,
+  // happy-dom); elsewhere (jsdom under vitest) the SDK writes the multipart bytes itself.
+  const bytes = (await formDataSendable()) ? undefined : await readAll(named);
+  // One body per attempt (a body already sent cannot be sent again), with its content-type if written here.
+  let current: [FormData | Uint8Array<ArrayBuffer>, string?];
   const form = (nonce: string) => {
-    current = new FormData();
-    current.append('client_id', config.clientId);
-    current.append('nonce', nonce);
-    current.append('file', named, named.name);
-    return current;
+    const data = new FormData();
+    data.append('client_id', config.clientId);
+    data.append('nonce', nonce);
+    data.append('file', named, named.name);
+    // Written bytes are sent by the `fetch` below in place of this FormData.
+    current = bytes ? toMultipart(config.clientId, nonce, named, bytes) : [data];
+    return data;
   };
-  const fetch: typeof globalThis.fetch | undefined = useXhr
-    ? (input, init) => createXhrFetch(current!, report, named.size, config.maxResponseBytes)(input, init)
-    : undefined;
+  const fetch: typeof globalThis.fetch | undefined =
+    (useXhr || bytes) &&
+    ((input, init) => {
+      const [body, type] = current;
+      // The transport's headers are a plain object.
+      if (type) init = { ...init, headers: { ...(init?.headers as object), 'content-type': type }, body: body as BodyInit };
+      return useXhr ? createXhrFetch(body, report, named.size, config.maxResponseBytes)(input, init) : config.fetch(input, init);
+    });
   // Where no real progress exists (fetch), the final report still arrives; XHR may stop short of the last byte.
   const done = () => report({ loaded: named.size, total: named.size });
   return { stepId, named, form, fetch, done };

@@ -30,10 +30,12 @@ export function hasXhr(): boolean {
  * A `fetch` look-alike over XMLHttpRequest, because `fetch` cannot report
  * upload progress over HTTP/1.1 and XHR can. It sends the original FormData
  * (not the request's serialized body), so the file streams from disk as the
- * browser reads it; the signal (the caller's abort, the transport's deadline) aborts it.
+ * browser reads it, or the multipart bytes the SDK wrote where the runtime's
+ * fetch classes cannot serialise its FormData (a test DOM); the signal (the
+ * caller's abort, the transport's deadline) aborts it.
  */
 export function createXhrFetch(
-  form: FormData,
+  form: FormData | Uint8Array<ArrayBuffer>,
   onProgress: (progress: UploadProgress) => void,
   fileSize?: number,
   maxResponseBytes = Infinity,
@@ -48,12 +50,18 @@ export function createXhrFetch(
       const onAbort = () => xhr.abort();
       xhr.open(init?.method ?? request?.method ?? 'POST', url);
       new Headers(init?.headers ?? request?.headers).forEach((value, key) => {
-        // The browser writes the multipart content-type with its own boundary.
-        if (key.toLowerCase() !== 'content-type') xhr.setRequestHeader(key, value);
+        // The browser writes a FormData's multipart content-type with its own boundary;
+        // written bytes come with theirs.
+        if (key.toLowerCase() !== 'content-type' || ArrayBuffer.isView(form)) xhr.setRequestHeader(key, value);
       });
+      let lastReport = -Infinity;
       xhr.upload.onprogress = (event) => {
         // XHR counts multipart framing too; report in file bytes so `total` never changes under a progress bar.
         if (!event.lengthComputable || event.total <= 0) return;
+        // WebKit fires one event per 8 KiB written (~1,000 for 8 MiB): report at most every 50 ms, always the last.
+        const now = Date.now();
+        if (event.loaded < event.total && now - lastReport < 50) return;
+        lastReport = now;
         if (fileSize === undefined) return onProgress({ loaded: event.loaded, total: event.total });
         onProgress({ loaded: Math.min(fileSize, Math.round((event.loaded / event.total) * fileSize)), total: fileSize });
       };

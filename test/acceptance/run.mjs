@@ -1,7 +1,7 @@
 // Acceptance harness for the PACKED package (issues 2, 3 and 5).
 //
 //   npm run test:pack                       # all groups
-//   npm run test:pack -- --only issue2      # one or more groups: server,issue2,kit,issue3,extra
+//   npm run test:pack -- --only issue2      # one or more groups: server,issue2,kit,issue3,issue5,extra,dom
 //   npm run test:pack -- --grep upload      # only checks whose name contains the text
 //   npm run test:pack -- --skip-build       # pack the existing dist/ without rebuilding
 //   npm run test:pack -- --tarball x.tgz    # test a given tarball (no build, no pack)
@@ -15,18 +15,22 @@
 // server (./strict-server.mjs) or the kit's msw handlers. Groups: `server`
 // self-checks the strict server with raw fetch (needs no tarball); `issue2`,
 // `kit`, `issue3`, `issue5` are the issues' acceptance points; `extra` covers CONTRACT.md
-// items beyond them (onboarding-sdk/server end to end, the CJS builds).
+// items beyond them (onboarding-sdk/server end to end, the CJS builds); `dom`
+// is issue 10's: more consumer projects, each with vitest and a test DOM
+// (jsdom, happy-dom; msw 3 and msw 2), whose own vitest test uploads 5,000
+// bytes to the kit (see consumer/dom.mjs). Their packages are the versions
+// this repository installed (so `npm ci` has them in npm's cache) or pinned.
 // Output: one `PASS|FAIL group › name` line per check, then `N passed, N failed`.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const GROUPS = ['server', 'issue2', 'kit', 'issue3', 'issue5', 'extra'];
+const GROUPS = ['server', 'issue2', 'kit', 'issue3', 'issue5', 'extra', 'dom'];
 // issue5 type-checks consumer code against the tarball's .d.ts with this repository's TypeScript.
 process.env.ACCEPTANCE_TSC = path.join(root, 'node_modules', 'typescript', 'lib', 'tsc.js');
 const CHECK_TIMEOUT_MS = 90_000;
@@ -146,6 +150,38 @@ if (needsPackage) {
   cpSync(path.join(here, 'strict-server.mjs'), path.join(dest, 'strict-server.mjs'));
   for (const f of readdirSync(path.join(here, 'consumer'))) {
     if (f.endsWith('.mjs')) cpSync(path.join(here, 'consumer', f), path.join(dest, 'consumer', f));
+  }
+
+  // Issue 10: one project per test DOM, with vitest, the DOM and msw from npm
+  // (the versions this repository installed, so they come from npm's cache).
+  if (selected.includes('dom')) {
+    const { DOM_CONSUMERS } = await import('./consumer/dom.mjs');
+    const installed = (name) => JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+    const versions = { vitest: installed('vitest'), jsdom: installed('jsdom'), 'happy-dom': installed('happy-dom'), msw: MSW_VERSION };
+    const projects = {};
+    for (const consumer of DOM_CONSUMERS) {
+      const dir = path.join(workDir, `consumer-${consumer.name}`);
+      mkdirSync(dir);
+      writeFileSync(
+        path.join(dir, 'package.json'),
+        JSON.stringify({ name: `onboarding-sdk-acceptance-${consumer.name}`, version: '1.0.0', private: true, type: 'module' }, null, 2) + '\n',
+      );
+      writeFileSync(
+        path.join(dir, 'vitest.config.mjs'),
+        `export default { test: { environment: ${JSON.stringify(consumer.environment)}, include: ['*.test.mjs'] } };\n`,
+      );
+      cpSync(path.join(here, 'dom', 'upload.test.mjs'), path.join(dir, 'upload.test.mjs'));
+      const packages = consumer.packages(versions);
+      run(
+        'npm',
+        ['install', tarball, ...packages, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
+        dir,
+        `${consumer.name}: npm install <tarball> ${packages.join(' ')}`,
+      );
+      projects[consumer.name] = dir;
+    }
+    // Inherited by every check process (runChild passes the environment on).
+    process.env.ACCEPTANCE_DOM_PROJECTS = JSON.stringify(projects);
   }
 }
 

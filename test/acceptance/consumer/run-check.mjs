@@ -13,6 +13,7 @@ const GROUPS = {
   issue3: './issue3.mjs',
   issue5: './issue5.mjs',
   extra: './extra.mjs',
+  dom: './dom.mjs',
 };
 
 const [first, second, third] = process.argv.slice(2);
