@@ -1,48 +1,22 @@
-// Shared plumbing of the real-browser tests: Chromium (Debian's, driven by
-// playwright-core), a static page server that sets the page's CSP header, a
-// fake API on another origin (the testing kit's msw handlers behind node:http),
-// and a watcher that turns every console error, page error, failed request and
-// CSP violation into a test failure.
+// Shared plumbing of the real-browser tests (the engines are in drivers.mjs): a
+// static page server that sets the page's CSP header, a fake API on another
+// origin (the testing kit's msw handlers behind node:http, with an upload rate
+// limit so every engine reports progress in steps), the page monitor every
+// test page loads first (page-monitor.js, injected by a Vite plugin), and the
+// check that turns every console error, page error, failed request and CSP
+// violation it or the engine saw into a test failure.
 
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const RESULTS_DIR = path.join(ROOT, 'test-results');
+/** Screenshots of every run, per engine (not committed: .tmp/ is ignored). */
+export const SCREENSHOTS_DIR = path.join(ROOT, '.tmp/screenshots');
 /** The built package under test; ONBOARDING_SDK_DIST points the tests at another build (e.g. an unpacked tarball's dist/). */
 export const DIST = path.resolve(process.env.ONBOARDING_SDK_DIST ?? path.join(ROOT, 'dist'));
-
-/** Launch args that work as root on a closed network (see ../shared/TOOLCHAIN.md). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // Nothing a test loads may leave the machine: every host but loopback fails to resolve.
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
-
-export function chromiumPath() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) {
-    throw new Error(`No Chromium found (looked at ${candidates.join(', ')}). Install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH.`);
-  }
-  return found;
-}
-
-export async function launchChromium() {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
-}
 
 export function sha256(bytes) {
   return createHash('sha256').update(bytes).digest('hex');
@@ -130,12 +104,39 @@ export async function startStaticServer(dir, { headers = {} } = {}) {
   return { origin: `http://127.0.0.1:${port}`, port, requests, close: () => closeServer(server, sockets) };
 }
 
-function readBody(req) {
+/** Thrown by readBody when the client went away before the body was complete (an aborted upload). */
+class ClientAborted extends Error {}
+
+/**
+ * Reads a request body, at most `bytesPerSecond` fast if given: the socket is
+ * paused whenever the reading is ahead of that rate, so the sender's buffers
+ * fill up and its upload progress advances at the rate of a real uplink instead
+ * of in one loopback gulp (in which Chromium and Firefox report progress once).
+ */
+function readBody(req, bytesPerSecond) {
   return new Promise((resolve, reject) => {
     const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    let received = 0;
+    let complete = false;
+    const started = Date.now();
+    req.on('data', (chunk) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      if (!bytesPerSecond) return;
+      const wait = started + (received / bytesPerSecond) * 1000 - Date.now();
+      if (wait > 2) {
+        req.pause();
+        setTimeout(() => req.resume(), wait);
+      }
+    });
+    req.on('end', () => {
+      complete = true;
+      resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (error) => reject(complete ? error : new ClientAborted(`the client went away after ${received} bytes (${error.message})`)));
+    req.on('close', () => {
+      if (!complete) reject(new ClientAborted(`the client went away after ${received} bytes`));
+    });
   });
 }
 
@@ -160,8 +161,12 @@ async function sendResponse(res, response) {
  *
  * Besides `/v1/*` it plays the tenant backend at `POST /backend/temp-token`
  * (JSON `{ tempToken, sessionId }`, CORS-enabled), recording what it got.
+ *
+ * `uploadBytesPerSecond` caps how fast multipart bodies are read (see readBody).
+ * A request whose client went away mid-body (an aborted upload) never reaches
+ * the kit; it is listed in `aborted`.
  */
-export async function startKitServer({ skills, clientId, clientAppKey, clientSecret }) {
+export async function startKitServer({ skills, clientId, clientAppKey, clientSecret, uploadBytesPerSecond }) {
   const [{ createMockOnboardingApi }, { getResponse }] = await Promise.all([
     import(path.join(DIST, 'testing/index.js')),
     import('msw'),
@@ -169,6 +174,7 @@ export async function startKitServer({ skills, clientId, clientAppKey, clientSec
   const log = []; // every request: `${method} ${path}`
   const unexpected = []; // requests nothing answered
   const handoffs = []; // bodies posted to the backend endpoint
+  const aborted = []; // requests whose client went away before the body was complete
   let api;
   let origin;
   const server = http.createServer(async (req, res) => {
@@ -176,7 +182,8 @@ export async function startKitServer({ skills, clientId, clientAppKey, clientSec
     log.push(`${req.method} ${url.pathname}`);
     try {
       if (url.pathname === '/backend/temp-token') return await backend(req, res);
-      const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+      const multipart = /^multipart\//i.test(req.headers['content-type'] ?? '');
+      const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req, multipart ? uploadBytesPerSecond : undefined);
       const headers = new Headers();
       for (const [key, value] of Object.entries(req.headers)) {
         if (Array.isArray(value)) value.forEach((v) => headers.append(key, v));
@@ -195,6 +202,11 @@ export async function startKitServer({ skills, clientId, clientAppKey, clientSec
       }
       await sendResponse(res, response);
     } catch (error) {
+      if (error instanceof ClientAborted) {
+        aborted.push(`${req.method} ${url.pathname}: ${error.message}`);
+        res.destroy();
+        return;
+      }
       unexpected.push(`${req.method} ${url.pathname}: ${error?.stack ?? error}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('kit server error');
@@ -244,46 +256,73 @@ export async function startKitServer({ skills, clientId, clientAppKey, clientSec
     log,
     unexpected,
     handoffs,
+    aborted,
     close: () => closeServer(server, sockets),
   };
 }
 
+export const MONITOR_FILE = path.join(ROOT, 'test/browser/page-monitor.js');
+const MONITOR_NAME = '__page-monitor.js';
+
 /**
- * Records everything that must fail a test: console errors, uncaught page
- * errors, failed requests and CSP violations. Violations are caught by an init
- * script (injected by the browser before any page script, and itself exempt
- * from the page's CSP), so even one fired during module evaluation counts.
+ * A Vite plugin that makes a page load the page monitor (page-monitor.js) before
+ * anything else: the dev server serves it at `/__page-monitor.js`, a build emits
+ * it next to index.html, and the HTML gets a `<script src>` first in <head> —
+ * a same-origin classic script, so `script-src 'self'` allows it. The same in
+ * every engine, unlike init scripts (WebDriver classic has none).
  */
-export async function watchPage(context, page) {
-  const problems = { consoleErrors: [], pageErrors: [], failedRequests: [], consoleLines: [] };
-  await context.addInitScript(() => {
-    const seen = [];
-    Object.defineProperty(window, '__cspViolations', { value: seen });
-    document.addEventListener('securitypolicyviolation', (e) => {
-      seen.push({ directive: e.violatedDirective, effective: e.effectiveDirective, blockedURI: e.blockedURI, source: e.sourceFile, line: e.lineNumber, sample: e.sample });
-    });
-  });
-  page.on('console', (msg) => {
-    problems.consoleLines.push(`${msg.type()}: ${msg.text()}`);
-    if (msg.type() === 'error') problems.consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (error) => problems.pageErrors.push(String(error?.stack ?? error)));
-  page.on('requestfailed', (request) => problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
-  problems.violations = () => page.evaluate(() => window.__cspViolations.slice());
-  return problems;
+export function pageMonitorPlugin() {
+  return {
+    name: 'onboarding-test-page-monitor',
+    configureServer(server) {
+      server.middlewares.use(async (req, res, next) => {
+        if (req.url?.split('?')[0] !== `/${MONITOR_NAME}`) return next();
+        res.setHeader('content-type', 'text/javascript; charset=utf-8');
+        res.setHeader('cache-control', 'no-store');
+        res.end(await readFile(MONITOR_FILE));
+      });
+    },
+    async generateBundle() {
+      this.emitFile({ type: 'asset', fileName: MONITOR_NAME, source: await readFile(MONITOR_FILE, 'utf8') });
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html, ctx) => [{ tag: 'script', attrs: { src: ctx.server ? `/${MONITOR_NAME}` : `./${MONITOR_NAME}` }, injectTo: 'head-prepend' }],
+    },
+  };
 }
 
-/** Throws with every recorded problem listed, if there is any. */
-export async function assertClean(problems, { allowFailedRequests = () => false } = {}) {
-  const violations = await problems.violations().catch(() => []);
-  const failed = problems.failedRequests.filter((line) => !allowFailedRequests(line));
-  const lines = [
-    ...violations.map((v) => `CSP violation: ${JSON.stringify(v)}`),
-    ...problems.consoleErrors.map((t) => `console error: ${t}`),
-    ...problems.pageErrors.map((t) => `page error: ${t}`),
-    ...failed.map((t) => `failed request: ${t}`),
+/** The problems a page must not have, as lines (empty when clean). */
+export async function problemLines(page, { allowFailedRequests = () => false } = {}) {
+  const { monitor, native } = await page.problems();
+  if (!monitor) return ['the page monitor did not run: the page must load __page-monitor.js before anything else'];
+  return [
+    ...monitor.violations.map((v) => `CSP violation: ${JSON.stringify(v)}`),
+    ...monitor.errors.map((t) => `page error: ${t}`),
+    ...monitor.consoleErrors.map((t) => `console.error: ${t}`),
+    ...monitor.failedResources.filter((t) => !allowFailedRequests(t)).map((t) => `resource failed to load: ${t}`),
+    ...native.consoleErrors.map((t) => `console error (${page.engine}): ${t}`),
+    ...native.pageErrors.map((t) => `page error (${page.engine}): ${t}`),
+    ...native.failedRequests.filter((t) => !allowFailedRequests(t)).map((t) => `failed request (${page.engine}): ${t}`),
   ];
-  if (lines.length) throw new Error(`the page was not clean:\n  ${lines.join('\n  ')}`);
+}
+
+/**
+ * Throws with every recorded problem listed, if there is any: CSP violations,
+ * uncaught errors and rejections, console errors, failed loads — from the page
+ * monitor in every engine, and from the engine itself where its driver reports them.
+ */
+export async function assertClean(page, options) {
+  const lines = await problemLines(page, options);
+  if (lines.length) throw new Error(`the page was not clean in ${page.engine}:\n  ${lines.join('\n  ')}`);
+}
+
+/** Appends the page's last console lines to a failing test's message. */
+export async function withConsoleTail(page, error) {
+  const { monitor } = await page.problems().catch(() => ({}));
+  const tail = monitor?.console?.slice(-20).join('\n    ');
+  if (tail && error instanceof Error) error.message += `\n  last console lines:\n    ${tail}`;
+  return error;
 }
 
 export async function withTimeout(promise, ms, what) {

@@ -1,13 +1,16 @@
-// examples/vanilla in Chromium, exactly as `npm run example` serves it (Vite's
-// dev server with the example's own config), fully offline: the API is the
-// testing kit behind msw's service worker, and the browser cannot resolve any
-// host but 127.0.0.1. A user clicks through every screen, including two
-// validation errors that must be caught before anything is sent.
+// examples/vanilla in each engine, exactly as `npm run example` serves it
+// (Vite's dev server with the example's own config, plus the test's page
+// monitor), fully offline: the API is the testing kit behind msw's service
+// worker, and the browser reaches no host but 127.0.0.1. A user clicks through
+// every screen, including two validation errors that must be caught before
+// anything is sent — once on a phone (390×844, touch where the engine can
+// emulate it, a screenshot of every screen) and once on a desktop window.
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, RESULTS_DIR, assertClean, pseudoRandomBytes, watchPage, withTimeout } from './lib.mjs';
+import { PHONE } from './drivers.mjs';
+import { ROOT, assertClean, pageMonitorPlugin, pseudoRandomBytes, withConsoleTail, withTimeout } from './lib.mjs';
+import { assertCameraInputs, assertFitsPhone } from './phone.mjs';
 
 const EXAMPLE = path.join(ROOT, 'examples/vanilla');
 const ID_SIZE = 2 * 1024 * 1024;
@@ -20,6 +23,7 @@ async function startDevServer() {
     logLevel: 'error',
     clearScreen: false,
     server: { port: 0, strictPort: false, hmr: false },
+    plugins: [pageMonitorPlugin()],
   });
   await server.listen();
   const url = server.resolvedUrls?.local[0];
@@ -27,25 +31,15 @@ async function startDevServer() {
   return { url, close: () => server.close() };
 }
 
-async function clickThrough({ browser, log }) {
+async function clickThrough({ browser, log, screenshot }, { phone }) {
   const dev = await startDevServer();
-  const context = await browser.newContext({ viewport: { width: 640, height: 860 } });
-  const page = await context.newPage();
-  const problems = await watchPage(context, page);
-  // Records what the app writes into <progress> bars, to see them move.
-  await context.addInitScript(() => {
-    const writes = [];
-    Object.defineProperty(window, '__progressWrites', { value: writes });
-    const value = Object.getOwnPropertyDescriptor(HTMLProgressElement.prototype, 'value');
-    Object.defineProperty(HTMLProgressElement.prototype, 'value', {
-      ...value,
-      set(v) {
-        writes.push([this.id, v]);
-        value.set.call(this, v);
-      },
-    });
-  });
-  const screen = (name) => page.waitForSelector(`html[data-screen="${name}"]`, { timeout: 20_000 });
+  const page = await browser.newPage(phone ? { viewport: PHONE, phone: true } : { viewport: { width: 1024, height: 800 } });
+  const size = phone ? 'phone' : 'desktop';
+  const screen = async (name, shot) => {
+    await page.waitForSelector(`html[data-screen="${name}"]`, { timeout: 20_000 });
+    if (phone) await assertFitsPhone(page, `the ${name} screen`);
+    if (shot && phone) await page.screenshot(screenshot(`vanilla-phone-${shot}-${name}`), { fullPage: true });
+  };
   const apiState = () =>
     page.evaluate(() => {
       const api = window.__mockOnboardingApi;
@@ -57,8 +51,13 @@ async function clickThrough({ browser, log }) {
     });
   try {
     await page.goto(dev.url);
-    await screen('product');
-    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL.endsWith('/mockServiceWorker.js')), true, 'msw’s worker controls the page');
+    await screen('product', 1);
+    if (phone) {
+      const device = await page.evaluate(() => ({ viewport: `${innerWidth}×${innerHeight}`, touchEvents: 'ontouchstart' in window, maxTouchPoints: navigator.maxTouchPoints, coarsePointer: matchMedia('(pointer: coarse)').matches }));
+      log(`phone as the page sees it: ${JSON.stringify(device)}`);
+      assert.equal(device.viewport, `${PHONE.width}×${PHONE.height}`, 'the page has the phone’s viewport');
+    }
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL.endsWith('/mockServiceWorker.js') ?? false), true, 'msw’s worker controls the page');
 
     // 1. Product form, first with an amount the skill's schema refuses: nothing is sent for it.
     await page.fill('#value', '12abc');
@@ -71,22 +70,26 @@ async function clickThrough({ browser, log }) {
     await page.click('#product-form button[type=submit]');
 
     // 2. Personal data.
-    await screen('personal');
+    await screen('personal', 2);
     await page.fill('#first_name', 'Ana');
     await page.fill('#last_name', 'Pop');
     await page.fill('#birth_date', '1990-04-01');
     await page.click('#personal-form button[type=submit]');
 
-    // 3. Documents, each with its own progress bar.
+    // 3. Documents, each with its own progress bar; on a phone the inputs offer the camera.
     await screen('documents');
+    await assertCameraInputs(page, { idCamera: '#id-camera', idFile: '#id-file', selfie: '#selfie-file' });
     await page.setInputFiles('#id-file', { name: 'passport.jpg', mimeType: 'image/jpeg', buffer: pseudoRandomBytes(ID_SIZE, 7) });
     await page.setInputFiles('#selfie-file', { name: 'selfie.png', mimeType: 'image/png', buffer: pseudoRandomBytes(SELFIE_SIZE, 8) });
+    // The page shows what was chosen (engines fire `change` at different times after the driver sets the file).
+    await page.waitForFunction(() => /passport\.jpg/.test(document.querySelector('#id-status').textContent) && /selfie\.png/.test(document.querySelector('#selfie-status').textContent));
+    await screen('documents', 3);
     await page.click('#documents-form button[type=submit]');
 
     // 4. Confirm: the box must be ticked (the schema says `accept: true`), again caught before sending.
-    await screen('confirm');
-    const bars = await page.evaluate(() => window.__progressWrites);
-    log(`progress bar writes: ${JSON.stringify(bars.map(([id, v]) => `${id}=${Math.round(v * 100)}%`))}`);
+    await screen('confirm', 4);
+    const bars = (await page.problems()).monitor.progressWrites;
+    log(`${size}: progress bar writes: ${JSON.stringify(bars.map(([id, v]) => `${id}=${Math.round(v * 100)}%`))}`);
     for (const id of ['id-progress', 'selfie-progress']) {
       const values = bars.filter(([bar]) => bar === id).map(([, v]) => v);
       // Through a service worker the body is handed over in one piece, so offline
@@ -94,7 +97,7 @@ async function clickThrough({ browser, log }) {
       assert.ok(values.length >= 2, `${id} was updated by onProgress`);
       assert.equal(values.at(-1), 1, `${id} ends full`);
     }
-    const summary = await page.textContent('.summary');
+    const summary = await page.text('.summary');
     for (const text of ['25,000 EUR', '24 months', 'Ana Pop', '1990-04-01', 'passport.jpg', 'selfie.png']) assert.ok(summary.includes(text), `the summary shows ${text}`);
     await page.click('#confirm-form button[type=submit]');
     await page.waitForSelector('[data-error-for="accept"]:not(:empty)');
@@ -105,15 +108,14 @@ async function clickThrough({ browser, log }) {
 
     // 5. Handing off, then done.
     await screen('handoff');
-    assert.match(await page.textContent('#handoff h1'), /Handing off/);
-    await screen('done');
-    const reference = (await page.textContent('#credentials-id'))?.trim();
+    assert.match(await page.text('#handoff h1'), /Handing off/);
+    await screen('done', 5);
+    const reference = (await page.text('#credentials-id'))?.trim();
     assert.match(reference ?? '', /^[0-9a-f-]{36}$/, 'the done screen shows the backend’s credentials reference');
-    await mkdir(RESULTS_DIR, { recursive: true });
-    await page.screenshot({ path: path.join(RESULTS_DIR, 'vanilla-example.png'), fullPage: true });
+    if (!phone) await page.screenshot(screenshot('vanilla-desktop-done'), { fullPage: true });
 
     const api = await apiState();
-    log(`requests: ${api.requests.map((r) => `${r.endpoint}${r.step ? `:${r.step}` : ''}=${r.status}`).join(' ')}`);
+    log(`${size}: requests: ${api.requests.map((r) => `${r.endpoint}${r.step ? `:${r.step}` : ''}=${r.status}`).join(' ')}`);
     assert.equal(api.sessions.length, 1, 'one session');
     assert.deepEqual(api.sessions[0].completedSteps, ['product_form', 'personal_data', 'kyc_documents', 'confirm']);
     assert.equal(api.sessions[0].status, 'SESSION_COMPLETED');
@@ -124,22 +126,23 @@ async function clickThrough({ browser, log }) {
     assert.equal(api.tempTokens, 1);
     assert.deepEqual(api.requests.filter((r) => r.endpoint === 'tokens').map((r) => r.status), [200], 'the (fake) backend exchanged the temp token once');
     assert.ok(api.requests.every((r) => r.status === 200), 'every API call succeeded');
-    await assertClean(problems);
+    await assertClean(page);
   } catch (error) {
-    const tail = problems.consoleLines.slice(-20).join('\n    ');
-    if (tail) error.message += `\n  last console lines:\n    ${tail}`;
-    await mkdir(RESULTS_DIR, { recursive: true });
-    await page.screenshot({ path: path.join(RESULTS_DIR, 'vanilla-example-failure.png'), fullPage: true }).catch(() => {});
-    throw error;
+    await page.screenshot(screenshot(`vanilla-${size}-failure`), { fullPage: true }).catch(() => {});
+    throw await withConsoleTail(page, error);
   } finally {
-    await context.close();
+    await page.close();
     await dev.close();
   }
 }
 
 export const tests = [
   {
-    name: '`npm run example` (Vite dev server): a user clicks through the whole KYC flow offline, through msw’s service worker',
-    fn: (ctx) => withTimeout(clickThrough(ctx), 90_000, 'the click-through'),
+    name: '`npm run example` (Vite dev server) on a phone (390×844): a user clicks through the whole KYC flow offline, through msw’s service worker',
+    fn: (ctx) => withTimeout(clickThrough(ctx, { phone: true }), 90_000, 'the click-through'),
+  },
+  {
+    name: '`npm run example` on a desktop window: the same click-through',
+    fn: (ctx) => withTimeout(clickThrough(ctx, { phone: false }), 90_000, 'the click-through'),
   },
 ];

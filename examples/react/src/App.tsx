@@ -94,8 +94,8 @@ export function App({ client }: { client: OnboardingClient }) {
     <div id="app" data-status={flow.status}>
       <header className="brand">
         <span className="logo" aria-hidden="true">N</span>
-        <span>Northwind Bank</span>
-        <span className="muted">· Identity verification</span>
+        <span className="brand-name">Northwind Bank</span>
+        <span className="brand-tag">Identity verification</span>
       </header>
       <ol className="stepper" aria-label="Progress">
         {stepNames.map((name, i) => {
@@ -162,9 +162,9 @@ function Form({ id, title, busy, children, submit, onSubmit }: { id: string; tit
   );
 }
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
+function Field({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   return (
-    <label className="field">
+    <label className={className ? `field ${className}` : 'field'}>
       <span className="label">{label}</span>
       {children}
     </label>
@@ -180,11 +180,12 @@ function ProductStep({ busy, onSubmit }: { busy: boolean; onSubmit: (data: Produ
       submit="Continue"
       onSubmit={(f) => onSubmit({ value: String(f.get('value')).replace(/[\s,.]/g, ''), currency: f.get('currency') as ProductForm['currency'], period: f.get('period') as ProductForm['period'] })}
     >
-      <div className="row">
+      {/* Side by side even on a phone: the currency select is only as wide as its longest option. */}
+      <div className="row keep">
         <Field label="Amount">
           <input name="value" inputMode="numeric" defaultValue="25000" />
         </Field>
-        <Field label="Currency">
+        <Field label="Currency" className="narrow">
           <select name="currency" defaultValue="EUR">
             <option>EUR</option>
             <option>RON</option>
@@ -233,7 +234,8 @@ function DocumentsStep({ busy, progress, onSubmit }: { busy: boolean; progress: 
   const [missing, setMissing] = useState(false);
   const pick = (kind: 'id' | 'selfie') => (e: { currentTarget: HTMLInputElement }) => {
     const file = e.currentTarget.files?.[0];
-    setFiles((f) => ({ ...f, [kind]: file }));
+    // Two pickers feed the ID: a cancelled one keeps what the other chose.
+    if (file) setFiles((f) => ({ ...f, [kind]: file }));
   };
   return (
     <Form
@@ -247,16 +249,25 @@ function DocumentsStep({ busy, progress, onSubmit }: { busy: boolean; progress: 
         return onSubmit([files.id, files.selfie]);
       }}
     >
-      <div className="doc">
-        <Field label="ID document">
-          <input type="file" name="id" accept="image/jpeg,image/png,application/pdf" onChange={pick('id')} />
-        </Field>
-      </div>
-      <div className="doc">
-        <Field label="Selfie">
-          <input type="file" name="selfie" accept="image/jpeg,image/png" onChange={pick('selfie')} />
-        </Field>
-      </div>
+      <Document
+        kind="id"
+        label="ID document"
+        hint={'Passport or ID card · JPEG, PNG or PDF · up to 10\u00a0MB'}
+        file={files.id}
+        onPick={pick('id')}
+        pickers={[
+          { id: 'id-camera', text: 'Take a photo', capture: 'environment', accept: 'image/jpeg,image/png' },
+          { id: 'id-file', text: 'Choose a file', accept: 'image/jpeg,image/png,application/pdf' },
+        ]}
+      />
+      <Document
+        kind="selfie"
+        label="Selfie"
+        hint="A clear photo of your face · JPEG or PNG"
+        file={files.selfie}
+        onPick={pick('selfie')}
+        pickers={[{ id: 'selfie-file', text: 'Take a selfie', capture: 'user', accept: 'image/jpeg,image/png' }]}
+      />
       {missing && <span className="error">Choose both files.</span>}
       {progress && (
         <div className="doc">
@@ -267,6 +278,44 @@ function DocumentsStep({ busy, progress, onSubmit }: { busy: boolean; progress: 
         </div>
       )}
     </Form>
+  );
+}
+
+interface Picker {
+  id: string;
+  text: string;
+  capture?: 'user' | 'environment';
+  accept: string;
+}
+
+/**
+ * A document's picker buttons. On a phone, `capture` opens the camera straight away:
+ * the rear one for the ID (next to a plain "Choose a file", so a PDF scan stays
+ * possible), the front one for the selfie. Listing the exact types (not `image/*`)
+ * makes iOS hand over a JPEG rather than a HEIC photo the API would refuse.
+ */
+function Document({ kind, label, hint, file, pickers, onPick }: { kind: string; label: string; hint: string; file: File | undefined; pickers: Picker[]; onPick: (e: { currentTarget: HTMLInputElement }) => void }) {
+  return (
+    <div className="doc" role="group" aria-labelledby={`${kind}-label`}>
+      <span className="label" id={`${kind}-label`}>
+        {label}
+      </span>
+      <span className="hint" id={`${kind}-hint`}>
+        {hint}
+      </span>
+      <div className="picks">
+        {pickers.map((p) => (
+          <label className="pick" key={p.id}>
+            <input type="file" id={p.id} name={kind} className="visually-hidden" accept={p.accept} capture={p.capture} aria-describedby={`${kind}-hint`} onChange={onPick} />
+            {p.text}
+            <span className="visually-hidden"> · {label}</span>
+          </label>
+        ))}
+      </div>
+      <span className="status" id={`${kind}-status`} aria-live="polite">
+        {file ? `${file.name} · ${file.size >= 1_048_576 ? `${(file.size / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(file.size / 1024))} KB`}` : ''}
+      </span>
+    </div>
   );
 }
 

@@ -53,8 +53,8 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const app = $('#app');
 
-function field(label: string, control: HTMLElement, name: string, hint?: string) {
-  return h('label', { class: 'field' }, h('span', { class: 'label' }, label), control, hint && h('span', { class: 'hint' }, hint), h('span', { class: 'error', 'data-error-for': name }));
+function field(label: string, control: HTMLElement, name: string, hint?: string, className = '') {
+  return h('label', { class: `field ${className}`.trim() }, h('span', { class: 'label' }, label), control, hint && h('span', { class: 'hint' }, hint), h('span', { class: 'error', 'data-error-for': name }));
 }
 function select(name: string, options: [string, string][], value: string) {
   const el = h('select', { name, id: name });
@@ -77,7 +77,7 @@ function render(screen: Screen, body: HTMLElement) {
     stepper.append(h('li', { 'data-status': status, 'aria-current': status === 'current' ? 'step' : false }, s.label));
   });
   app.replaceChildren(
-    h('header', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'N'), h('span', {}, 'Northwind Bank'), h('span', { class: 'muted' }, '· Identity verification')),
+    h('header', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'N'), h('span', { class: 'brand-name' }, 'Northwind Bank'), h('span', { class: 'brand-tag' }, 'Identity verification')),
     stepper,
     h('div', { class: 'alert', role: 'alert', hidden: true }),
     body,
@@ -151,9 +151,10 @@ function showProduct() {
     'form',
     { class: 'card', novalidate: true, id: 'product-form' },
     h('h1', {}, 'How much would you like to borrow?'),
-    h('div', { class: 'row' },
+    // Side by side even on a phone: the currency select is only as wide as its longest option.
+    h('div', { class: 'row keep' },
       field('Amount', h('input', { name: 'value', id: 'value', inputmode: 'numeric', autocomplete: 'off', value: p.value }), 'value'),
-      field('Currency', select('currency', [['EUR', 'EUR'], ['RON', 'RON']], p.currency), 'currency'),
+      field('Currency', select('currency', [['EUR', 'EUR'], ['RON', 'RON']], p.currency), 'currency', undefined, 'narrow'),
     ),
     field('Repayment period', select('period', [['6', '6 months'], ['12', '12 months'], ['24', '24 months'], ['36', '36 months']], p.period), 'period'),
     h('button', { type: 'submit', class: 'primary' }, 'Continue'),
@@ -197,27 +198,54 @@ function showPersonal() {
   render('personal', form);
 }
 
-const DOCS: Record<DocKind, { label: string; hint: string; accept: string[] }> = {
-  id: { label: 'ID document', hint: 'Passport or ID card · JPEG, PNG or PDF · up to 10 MB', accept: ['image/jpeg', 'image/png', 'application/pdf'] },
-  selfie: { label: 'Selfie', hint: 'A clear photo of your face · JPEG or PNG', accept: ['image/jpeg', 'image/png'] },
+/**
+ * Each document has its own picker buttons. On a phone, `capture` opens the camera
+ * straight away: the rear one for the ID (next to a plain "Choose a file", so a PDF
+ * scan stays possible), the front one for the selfie. Listing the exact types (not
+ * `image/*`) makes iOS hand over a JPEG rather than a HEIC photo the API would refuse.
+ */
+const DOCS: Record<DocKind, { label: string; hint: string; accept: string[]; pickers: { id: string; text: string; capture?: 'user' | 'environment'; accept: string[] }[] }> = {
+  id: {
+    label: 'ID document',
+    hint: 'Passport or ID card · JPEG, PNG or PDF · up to 10\u00a0MB',
+    accept: ['image/jpeg', 'image/png', 'application/pdf'],
+    pickers: [
+      { id: 'id-camera', text: 'Take a photo', capture: 'environment', accept: ['image/jpeg', 'image/png'] },
+      { id: 'id-file', text: 'Choose a file', accept: ['image/jpeg', 'image/png', 'application/pdf'] },
+    ],
+  },
+  selfie: {
+    label: 'Selfie',
+    hint: 'A clear photo of your face · JPEG or PNG',
+    accept: ['image/jpeg', 'image/png'],
+    pickers: [{ id: 'selfie-file', text: 'Take a selfie', capture: 'user', accept: ['image/jpeg', 'image/png'] }],
+  },
 };
 
 function docField(kind: DocKind) {
-  const input = h('input', { type: 'file', name: kind, id: `${kind}-file`, accept: DOCS[kind].accept.join(',') });
-  input.addEventListener('change', () => {
-    const file = input.files?.[0];
-    if (file) state.files[kind] = file;
-    delete state.uploaded[kind];
-    $(`[data-error-for="${kind}"]`).textContent = '';
-    $(`#${kind}-status`).textContent = file ? `${file.name} · ${formatBytes(file.size)}` : '';
-    $<HTMLProgressElement>(`#${kind}-progress`).value = 0;
+  const doc = DOCS[kind];
+  const pickers = doc.pickers.map((picker) => {
+    const input = h('input', { type: 'file', name: kind, id: picker.id, class: 'visually-hidden', accept: picker.accept.join(','), capture: picker.capture ?? false, 'aria-describedby': `${kind}-hint` });
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      if (!file) return;
+      state.files[kind] = file;
+      delete state.uploaded[kind];
+      $(`[data-error-for="${kind}"]`).textContent = '';
+      $(`#${kind}-status`).textContent = `${file.name} · ${formatBytes(file.size)}`;
+      $<HTMLProgressElement>(`#${kind}-progress`).value = 0;
+    });
+    return h('label', { class: 'pick' }, input, picker.text, h('span', { class: 'visually-hidden' }, ` · ${doc.label}`));
   });
   return h(
     'div',
-    { class: 'doc', 'data-doc': kind },
-    field(DOCS[kind].label, input, kind, DOCS[kind].hint),
-    h('progress', { id: `${kind}-progress`, max: '1', value: '0', 'aria-label': `${DOCS[kind].label} upload` }),
-    h('span', { class: 'status', id: `${kind}-status` }),
+    { class: 'doc', 'data-doc': kind, role: 'group', 'aria-labelledby': `${kind}-label` },
+    h('span', { class: 'label', id: `${kind}-label` }, doc.label),
+    h('span', { class: 'hint', id: `${kind}-hint` }, doc.hint),
+    h('div', { class: 'picks' }, ...pickers),
+    h('span', { class: 'error', 'data-error-for': kind }),
+    h('progress', { id: `${kind}-progress`, max: '1', value: '0', 'aria-label': `${doc.label} upload` }),
+    h('span', { class: 'status', id: `${kind}-status`, 'aria-live': 'polite' }),
   );
 }
 

@@ -9,6 +9,8 @@
 //           | plain   a catalog skill name, no app-side schema at all
 //           | zod-jit classic zod with its JIT left on: the negative control (zod probes
 //                     `new Function` when it builds an object schema; the CSP must report it)
+//           | abort   as typed, but the first ID upload is aborted by its AbortSignal as soon
+//                     as progress shows bytes on the wire, then uploaded again in full
 import { OnboardingClient, defineSkill, isOnboardingError } from 'onboarding-sdk';
 import * as z from 'zod/mini';
 
@@ -31,6 +33,8 @@ const state = {
   error: undefined,
   events: [],
   progress: { id: [], selfie: [] },
+  /** variant=abort: the aborted first attempt (its progress reports, the error, what came after the abort). */
+  abort: undefined,
   storageSnapshots: [],
   uploads: [],
   sessionId: undefined,
@@ -42,7 +46,7 @@ const $ = (id) => document.getElementById(id);
 
 async function buildSkill() {
   if (variant === 'plain') return SKILL;
-  if (variant === 'typed') {
+  if (variant === 'typed' || variant === 'abort') {
     // zod/mini never compiles parsers, so it needs no setting under a strict CSP.
     return defineSkill(SKILL, {
       steps: {
@@ -148,6 +152,7 @@ async function run() {
       last = await session.submitStep(step, DATA[step]);
       snapshotStorage(step);
       if (step === 'kyc_documents') {
+        if (variant === 'abort') await abortedUpload(session, last.stepId, idFile);
         for (const [kind, file] of [['id', idFile], ['selfie', selfie]]) {
           $('upload-name').textContent = `${file.name} · ${(file.size / 1_048_576).toFixed(1)} MB`;
           const result = await session.upload(file, {
@@ -184,6 +189,32 @@ async function run() {
     renderSteps(index, true);
     setStatus(`Failed: ${state.error.code ?? ''} ${state.error.message}`, 'error');
   }
+}
+
+/** Starts an upload and aborts it once progress shows bytes sent; records what the SDK did. */
+async function abortedUpload(session, stepId, file) {
+  const controller = new AbortController();
+  const record = { progress: [], abortedAt: undefined, error: undefined, resolved: false };
+  state.abort = record;
+  $('upload-name').textContent = `${file.name} · aborted on purpose once it is under way`;
+  try {
+    await session.upload(file, {
+      stepId,
+      signal: controller.signal,
+      onProgress: ({ loaded, total }) => {
+        record.progress.push({ loaded, total, at: performance.now(), afterAbort: controller.signal.aborted });
+        if (!controller.signal.aborted && loaded > 0 && loaded < total) {
+          record.abortedAt = loaded;
+          controller.abort();
+        }
+      },
+    });
+    record.resolved = true;
+  } catch (error) {
+    record.error = isOnboardingError(error) ? { code: error.code, retryable: error.retryable, message: error.message } : { message: String(error) };
+  }
+  // Progress events still queued when abort() ran must not reach the app afterwards.
+  await new Promise((resolve) => setTimeout(resolve, 300));
 }
 
 function updateReady() {
