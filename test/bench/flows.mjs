@@ -1,6 +1,11 @@
 // The same flows twice: through the built SDK, and as raw `fetch` speaking the
 // protocol by hand (the floor any SDK is measured against).
-import { OnboardingClient } from '../../dist/index.js';
+import { pathToFileURL } from 'node:url';
+
+// BENCH_SDK: the built entry to load (run.mjs points it at its own copy of
+// dist/, so a build started elsewhere mid-bench cannot pull it away).
+const sdk = process.env.BENCH_SDK ? pathToFileURL(process.env.BENCH_SDK).href : '../../dist/index.js';
+const { OnboardingClient } = await import(sdk);
 
 export const CONSENT = { skill: 'xyz_aisp_sbx_#1.0', steps: ['consent_form', 'bank_redirect', 'confirm'] };
 export const KYC = { skill: 'xyz_kyc_sbx_#3.0', steps: ['product_form', 'kyc_documents', 'review', 'confirm'], uploadAfter: 'kyc_documents' };
