@@ -83,18 +83,18 @@ describe('twins of one stored session (two clients on one storage)', () => {
   it('a refused twin neither sets the record back to a spent nonce nor removes it', async () => {
     const { fetch } = api();
     const storage = new MemoryStorage();
-    const options = { storage, nonceWarningMs: 200, nonceTtlMs: 300 };
+    const options = { storage, nonceWarningMs: 2_000, nonceTtlMs: 3_000 };
     const a = await client(fetch, options).startSession({ skill: 'x' });
     const b = (await client(fetch, options).resumeSession())!;
-    await tick(50);
-    await a.submitStep('a', {});
+    await tick(500);
+    await a.submitStep('a', {}); // a's new nonce lives until ~3.5 s
     const stored = () => JSON.parse(storage.getItem('onboarding-sdk:c') ?? 'null')?.nonce as string | undefined;
     const live = stored();
 
     expect((await rejectionOf(b.submitStep('a', {}))).code).toBe('invalid_state');
-    await tick(80); // b's warning fires: it must not write its spent nonce back
+    await tick(600); // b's warning fires (1 s after start): it must not write its spent nonce back
     expect(stored()).toBe(live);
-    await tick(200); // b expires: it must not remove a's record
+    await tick(2_000); // b expires (3 s after start, ~3.1 s now): it must not remove a's record
     expect(b.status).toBe('expired');
     expect(stored()).toBe(live);
     expect(a.status).toBe('active');
