@@ -54,14 +54,9 @@ export function createXhrFetch(
         // written bytes come with theirs.
         if (key.toLowerCase() !== 'content-type' || ArrayBuffer.isView(form)) xhr.setRequestHeader(key, value);
       });
-      let lastReport = -Infinity;
       xhr.upload.onprogress = (event) => {
         // XHR counts multipart framing too; report in file bytes so `total` never changes under a progress bar.
         if (!event.lengthComputable || event.total <= 0) return;
-        // WebKit fires one event per 8 KiB written (~1,000 for 8 MiB): report at most every 50 ms, always the last.
-        const now = Date.now();
-        if (event.loaded < event.total && now - lastReport < 50) return;
-        lastReport = now;
         if (fileSize === undefined) return onProgress({ loaded: event.loaded, total: event.total });
         onProgress({ loaded: Math.min(fileSize, Math.round((event.loaded / event.total) * fileSize)), total: fileSize });
       };
