@@ -8,7 +8,8 @@
  * and for a session id read back from storage.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { OnboardingClient, isOnboardingError, type OnboardingClientConfig, type OnboardingError, type StorageLike } from '../../src/index.js';
+import { OnboardingClient, isOnboardingError, type OnboardingClientConfig, type OnboardingError } from '../../src/index.js';
+import { MemoryStorage } from '../helpers.js';
 import { describeOutcome, raw, settle, useServers } from './server.js';
 
 const servers = useServers();
@@ -43,18 +44,6 @@ function expectRefusedAnswer(outcome: Awaited<ReturnType<typeof settle>>): void 
   expect.soft(error.retryable).toBe(false);
 }
 
-class MapStorage implements StorageLike {
-  readonly map = new Map<string, string>();
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-}
 
 describe.each(BAD_IDS)('a session_id of %s', (_label, idJson) => {
   it('makes startSession reject with invalid_response, and nothing is sent anywhere but POST /sessions', async () => {
@@ -101,7 +90,7 @@ describe('upload with a dot step id given by the caller', () => {
 
 describe('a stored session whose id was changed to ..', () => {
   it('is refused by resumeSession (null), and nothing is sent', async () => {
-    const storage = new MapStorage();
+    const storage = new MemoryStorage();
     await client({ storage }).startSession({ skill: SKILL, tenantUserId: 'u-42' });
     expect(storage.map.size).toBe(1);
     const [key, stored] = [...storage.map][0]!;

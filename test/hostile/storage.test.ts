@@ -7,6 +7,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { OnboardingClient, isOnboardingError, type OnboardingClientConfig, type StorageLike } from '../../src/index.js';
+import { MemoryStorage } from '../helpers.js';
 import { apiError, json, settle, sleep, useServers } from './server.js';
 
 const servers = useServers();
@@ -15,17 +16,7 @@ const SKILL = 'xyz_sbx_#3.0';
 const CLIENT_ID = 'storage-client';
 
 /** A Map-backed storage, shared by the clients of a test as a page's sessionStorage would be. */
-class MapStorage implements StorageLike {
-  readonly map = new Map<string, string>();
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
+class MapStorage extends MemoryStorage {
   /** The one record, parsed. */
   record(): Record<string, unknown> | undefined {
     const [value] = [...this.map.values()];
