@@ -13,6 +13,8 @@ import { OnboardingSession } from './session.js';
 import type { SessionContext } from './session-types.js';
 import type { SkillDefinition, UntypedSteps } from './skill.js';
 import { SessionStore } from './storage.js';
+import { canShareTabs, TabSync } from './cross-tab.js';
+import { handleReturn, type RedirectReturn } from './bank-redirect.js';
 import { apiUrl, post, toOnboardingError } from './transport.js';
 
 /** Options of `startSession`. */
@@ -62,6 +64,8 @@ export class OnboardingClient {
       persist: (session, record, held) => {
         if (this.#active === session) this.#store.save(record, held);
       },
+      // Tabs coordinate only where they can share a session at all: through `storage`.
+      sync: this.#config.storage && this.#config.crossTab && canShareTabs() ? (id, host) => new TabSync(id, host, this.#config) : undefined,
       onEnded: (session, held) => {
         if (this.#active !== session) return;
         this.#active = undefined;
@@ -177,6 +181,29 @@ export class OnboardingClient {
       this.#emitter.emit('error', { sessionId: undefined, operation: 'startSession', error });
       throw error;
     }
+  }
+
+  /**
+   * On the page the bank sent the user back to (in the same tab or a new one):
+   * checks the address's `state` against the redirect this browser is waiting
+   * for (`session.followRedirect()`), consumes it, removes it from the address
+   * bar and resumes the session. Rejects with `redirect_state_mismatch`, having
+   * sent nothing, for a return with no pending redirect or a wrong or used
+   * `state`. Calling it twice in one page (React StrictMode) gives one result.
+   */
+  handleRedirect<S extends string | SkillDefinition<any> = string>(
+    url?: string,
+    options: { skill?: S } = {},
+  ): Promise<RedirectReturn<OnboardingSession<StepsOf<S>>>> {
+    const resume = async (id: string) => {
+      const session = await this.resumeSession(options);
+      return session?.id === id ? session : null;
+    };
+    return Promise.resolve()
+      .then(() => handleReturn(this.#config, url ?? location.href, resume))
+      .catch((raw: unknown) => {
+        throw toOnboardingError(raw, 'Handling the bank return', { secrets: () => [this.#config.clientAppKey] });
+      });
   }
 
   /**

@@ -90,7 +90,15 @@ export interface OnboardingClientConfig {
    */
   storage?: StorageLike;
   /**
-   * Key under which `storage` keeps the session.
+   * With `storage`, tabs of one origin that hold the same session coordinate
+   * (Web Locks, IndexedDB, BroadcastChannel): each call uses the newest nonce
+   * whichever tab got it, the other tabs' snapshots follow, and `onTempToken`
+   * runs once. `false` turns it off (each tab then acts alone).
+   * @default true
+   */
+  crossTab?: boolean;
+  /**
+   * Key under which `storage` keeps the session (and, under `${storageKey}:redirect`, a pending bank redirect).
    * @default `onboarding-sdk:${clientId}`
    */
   storageKey?: string;
@@ -197,6 +205,7 @@ export function resolveConfig(input: OnboardingClientConfig): ResolvedConfig {
     retry: resolveRetry(input.retry, invalid),
     storage,
     storageKey: input.storageKey ?? CLIENT_DEFAULTS.storageKeyPrefix + clientId,
+    crossTab: input.crossTab !== false,
     now: input.now ?? (() => Date.now()),
     // Bound late so test tools that patch globalThis.fetch after construction still intercept.
     fetch: input.fetch ?? ((...args) => globalThis.fetch(...args)),

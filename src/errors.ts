@@ -10,6 +10,7 @@ export type OnboardingErrorCode =
   | 'invalid_response'
   | 'redirect_refused'
   | 'invalid_redirect_url'
+  | 'redirect_state_mismatch'
   | 'internal_error'
   | 'nonce_expired'
   | 'session_completed'

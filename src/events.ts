@@ -35,6 +35,12 @@ export type OnboardingEvents = {
   'session:expired': { sessionId: string };
   /** The session is out of step with the server (a lost answer spent its nonce) or broke the protocol: start a new one. */
   'session:failed': { sessionId: string };
+  /**
+   * Another tab acted on this session (same origin, same `storage`): this tab's
+   * snapshot now shows its progress. `session:completed`, `session:expired` or
+   * `session:failed` follow when that ended the session (and `onTempToken` ran there, not here).
+   */
+  'session:synced': { sessionId: string; status: 'active' | 'completed' | 'expired' | 'failed'; stepIndex: number };
   /** Any failure, including a failed handoff. The same error the call rejected with. */
   error: { sessionId: string | undefined; operation: OnboardingOperation; error: OnboardingError };
 };

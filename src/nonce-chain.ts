@@ -78,17 +78,21 @@ export class NonceChain {
     return nonce;
   }
 
-  /** Takes the next nonce. `issuedAt` is when the request was sent: the server's clock started no later, so ours must not either. */
-  rotate(nonce: string, issuedAt: number): void {
-    this.#nonce = nonce;
+  /**
+   * Takes the next nonce. `issuedAt` is when the request was sent: the server's
+   * clock started no later, so ours must not either. Without a nonce (another
+   * tab's news, which never carries one) only the clock follows.
+   */
+  rotate(nonce: string | undefined, issuedAt: number): void {
+    if (nonce !== undefined && nonce !== this.#nonce) this.hold((this.#nonce = nonce));
     this.#issuedAt = issuedAt;
-    this.secrets.push(nonce);
     this.arm();
   }
 
-  /** Keeps a secret for redaction only (the temp token). */
-  hold(secret: string): void {
+  /** Keeps a secret for redaction (the temp token, a redirect's state); returns it. */
+  hold<T extends string>(secret: T): T {
     this.secrets.push(secret);
+    return secret;
   }
 
   /** Forgets the nonce for good: an ended session sends nothing. */

@@ -1,5 +1,6 @@
 import { OnboardingError } from './errors.js';
 import type { OnboardingEvents, OnboardingOperation } from './events.js';
+import type { SharedChain } from './cross-tab.js';
 import type { HandoffStatus } from './handoff.js';
 
 /** Where a session stands. */
@@ -62,7 +63,8 @@ export type SessionAction =
   | { type: 'upload'; upload: Omit<OnboardingEvents['upload:completed'], 'sessionId'>; expiresAt: number }
   | { type: 'expiring'; msLeft: number }
   | { type: 'end'; status: 'expired' | 'failed' }
-  | { type: 'handoff'; handoff: HandoffStatus; error?: OnboardingError | undefined };
+  | { type: 'handoff'; handoff: HandoffStatus; error?: OnboardingError | undefined }
+  | { type: 'sync'; chain: SharedChain; expiresAt: number };
 
 /** The one place state changes: pure, so every transition reads in one switch. */
 export function reduce(state: SessionState, action: SessionAction): SessionState {
@@ -93,6 +95,14 @@ export function reduce(state: SessionState, action: SessionAction): SessionState
       return state.status === 'active' ? { ...state, status: action.status } : state;
     case 'handoff':
       return state.handoff === action.handoff ? state : { ...state, handoff: action.handoff };
+    case 'sync': {
+      // Another tab's progress; its handoff is its own (this tab's stays `none`).
+      const { status, completedSteps, stepIds, lastStepId, uploads } = action.chain;
+      const same = status === state.status && completedSteps.length === state.completedSteps.length && uploads === state.uploads && action.expiresAt === state.expiresAt;
+      return state.status !== 'active' || same
+        ? state
+        : { ...state, status, completedSteps: Object.freeze([...completedSteps]), stepIds: Object.freeze([...stepIds]), lastStepId, uploads, expiresAt: action.expiresAt };
+    }
   }
 }
 
@@ -117,6 +127,11 @@ export function announce(action: SessionAction, next: SessionState, sessionId: s
       return emit('nonce:expiring', { sessionId, expiresAt: next.expiresAt, msLeft: action.msLeft });
     case 'end':
       return emit(action.status === 'expired' ? 'session:expired' : 'session:failed', { sessionId });
+    case 'sync':
+      emit('session:synced', { sessionId, status: next.status, stepIndex: next.completedSteps.length });
+      if (next.status === 'completed') emit('session:completed', { sessionId, skill });
+      else if (next.status !== 'active') emit(next.status === 'expired' ? 'session:expired' : 'session:failed', { sessionId });
+      return;
     case 'handoff':
       if (action.handoff === 'delivered') emit('handoff:completed', { sessionId });
       if (action.error) emit('error', { sessionId, operation: 'handoff', error: action.error });
@@ -134,8 +149,8 @@ export function toSnapshot(state: SessionState, stepNames: readonly string[] | u
 }
 
 /** Refuses an operation on a session that ended, with the code its end means; nothing is sent. */
-export function assertActive(status: OnboardingSessionStatus, operation: OnboardingOperation): void {
-  const what = operation === 'upload' ? 'upload a file' : 'submit a step';
+export function assertActive(status: OnboardingSessionStatus, operation: OnboardingOperation | 'followRedirect'): void {
+  const what = operation === 'upload' ? 'upload a file' : operation === 'followRedirect' ? 'leave for the bank' : 'submit a step';
   if (status === 'completed') throw new OnboardingError('session_completed', `Cannot ${what}: the session is completed.`);
   if (status === 'expired') throw new OnboardingError('nonce_expired', `Cannot ${what}: the session expired; start a new one.`);
   if (status === 'failed') throw new OnboardingError('session_failed', `Cannot ${what}: the session is out of step with the server; start a new one.`);

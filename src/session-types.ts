@@ -1,4 +1,5 @@
 import type { HandoffInfo, ResolvedConfig } from './config.js';
+import type { TabSync, TabSyncHost } from './cross-tab.js';
 import type { OnboardingEvents } from './events.js';
 import type { SkillDefinition } from './skill.js';
 import type { StoredSession } from './storage.js';
@@ -43,6 +44,8 @@ export interface SessionContext<S = { readonly id: string }> {
   claim: (session: S) => void;
   /** Stores the session's resumable state — if it is the client's current session (one storage key per client). */
   persist: (session: S, record: StoredSession, held: readonly string[]) => void;
+  /** Coordinates the session with other tabs; undefined without `storage`, with `crossTab: false`, or where the runtime cannot. */
+  sync?: ((id: string, host: TabSyncHost) => TabSync) | undefined;
   /** Called once the session can no longer be resumed (completed, expired, failed). */
   onEnded: (session: S, held: readonly string[]) => void;
 }

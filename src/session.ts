@@ -1,19 +1,23 @@
+import { newState, recordRedirect, withState } from './bank-redirect.js';
+import type { TabSync, SharedChain } from './cross-tab.js';
 import { OnboardingError } from './errors.js';
 import type { OnboardingOperation } from './events.js';
 import { Handoff } from './handoff.js';
 import { createLog } from './internal/logger.js';
 import { Listeners } from './internal/listeners.js';
 import { SerialQueue } from './internal/queue.js';
+import { toRecord } from './storage.js';
 import { redactError } from './internal/redact.js';
 import { NonceChain, nonceRefusal } from './nonce-chain.js';
 import { stepSchema, uploadSchema } from './schemas.js';
-import { announce, assertActive, initialState, reduce, toSnapshot, type SessionAction, type SessionState } from './session-state.js';
-import type { OnboardingSessionSnapshot, OnboardingSessionStatus } from './session-state.js';
+import { announce, assertActive, initialState, reduce, toSnapshot } from './session-state.js';
+import type { OnboardingSessionSnapshot, OnboardingSessionStatus, SessionAction, SessionState } from './session-state.js';
 import type { SchemaInput, SkillDefinition, StepSchemas, UntypedSteps } from './skill.js';
 import type { RetryHandoffOptions, SessionContext, SessionInit, StepResult, SubmitStepOptions } from './session-types.js';
 import { apiUrl, post, toOnboardingError, type PostRequest, type TransportContext } from './transport.js';
 import { uploadRequest, type UploadOptions, type UploadResult } from './upload.js';
 import { checkStep } from './validate.js';
+import { safeRedirectUrl } from './redirect.js';
 
 /**
  * One onboarding flow on the server. It orchestrates: calls run one at a time
@@ -35,8 +39,10 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
   readonly #queue: SerialQueue;
   readonly #transport: TransportContext;
   readonly #listeners = new Listeners();
+  readonly #sync: TabSync | undefined;
   #state: SessionState;
   #snapshot: OnboardingSessionSnapshot | undefined;
+  #returnState: string | undefined;
 
   /** @internal Sessions are made by `client.startSession()` / `client.resumeSession()`. */
   constructor(ctx: SessionContext<OnboardingSession<any>>, init: SessionInit) {
@@ -58,6 +64,8 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     ctx.claim(this);
     this.#persist();
     this.#chain.arm();
+    const current = () => ({ ...this.#state, nonce: this.#chain.current, issuedAt: this.#chain.issuedAt });
+    this.#sync = ctx.sync?.(this.id, { adopt: (chain) => this.#adopt(chain), current, log: this.#transport.log });
   }
 
   /** The session's state as one frozen value: the same object until something changes. */
@@ -96,15 +104,11 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
   submitStep<K extends keyof Steps & string>(step: K, data: SchemaInput<Steps[K]>, options: SubmitStepOptions = {}): Promise<StepResult> {
     return this.#run('submitStep', options.signal, async () => {
       const payload = await checkStep(this.#definition, this.#state.completedSteps.length, step, data);
-      const sentAt = this.#ctx.config.now();
-      const res = await this.#post({
-        what: `Submitting step "${step}"`,
-        url: apiUrl(this.#ctx.config.baseUrl, 'sessions', this.id, 'steps'),
-        json: { client_id: this.#ctx.config.clientId, nonce: this.#spend(), skill: this.skill, step, data: payload },
-        schema: stepSchema(),
-        signal: options.signal,
-        timeoutMs: this.#ctx.config.timeoutMs,
-      });
+      const { baseUrl, clientId, timeoutMs, now } = this.#ctx.config;
+      const sentAt = now();
+      const json = { client_id: clientId, nonce: this.#spend(), skill: this.skill, step, data: payload };
+      const url = apiUrl(baseUrl, 'sessions', this.id, 'steps');
+      const res = await this.#post({ what: `Submitting step "${step}"`, url, json, schema: stepSchema(), signal: options.signal, timeoutMs });
       const { step_id: stepId, status, nonce, temp_token: token } = res;
       const completed = token !== undefined;
       if (nonce !== undefined) this.#chain.rotate(nonce, sentAt);
@@ -131,24 +135,12 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
   upload(file: Blob, options: UploadOptions = {}): Promise<UploadResult> {
     return this.#run('upload', options.signal, async () => {
       const { config, emit } = this.#ctx;
-      const { stepId, named, fetch, form, done } = await uploadRequest(file, options, {
-        config,
-        definition: this.#definition,
-        state: this.#state,
-        onProgress: (progress) => emit('upload:progress', { sessionId: this.id, stepId, ...progress }),
-        log: this.#transport.log,
-      });
+      const onProgress = (progress: { loaded: number; total: number }) => emit('upload:progress', { sessionId: this.id, stepId, ...progress });
+      const { stepId, named, fetch, form, done } = await uploadRequest(file, options, { config, definition: this.#definition, state: this.#state, onProgress, log: this.#transport.log });
       const sentAt = config.now();
       const nonce = this.#spend();
-      const res = await this.#post({
-        what: `Uploading to step ${stepId}`,
-        url: apiUrl(config.baseUrl, 'steps', stepId, 'upload'),
-        form: () => form(nonce),
-        schema: uploadSchema(),
-        signal: options.signal,
-        timeoutMs: config.uploadTimeoutMs,
-        fetch,
-      });
+      const url = apiUrl(config.baseUrl, 'steps', stepId, 'upload');
+      const res = await this.#post({ what: `Uploading to step ${stepId}`, url, form: () => form(nonce), schema: uploadSchema(), signal: options.signal, timeoutMs: config.uploadTimeoutMs, fetch });
       if (res.nonce !== undefined) this.#chain.rotate(res.nonce, sentAt);
       done();
       const result: UploadResult = { stepId, status: res.status, fileName: named.name, size: named.size, type: named.type };
@@ -158,16 +150,26 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
   }
 
   /**
-   * Calls `onTempToken` again with the kept token after it threw, rejected or
-   * did not settle within `handoffTimeoutMs`. Resolves once it succeeds (at
-   * once if it already did); rejects with `handoff_failed` if it fails again
-   * (or `aborted`), keeping the token for another try. While a delivery is in
-   * progress a call joins it (so do not await it from inside `onTempToken`).
+   * Calls `onTempToken` again with the kept token after it threw, rejected or timed out; resolves once it succeeds.
+   * Rejects with `handoff_failed` (or `aborted`), keeping the token; joins a delivery in progress (do not await it inside `onTempToken`).
    */
   async retryHandoff(options: RetryHandoffOptions = {}): Promise<void> {
     if (this.#state.status !== 'completed') throw new OnboardingError('invalid_state', 'There is nothing to hand off: the session is not completed.');
     const error = await this.#handoff.deliver(options.signal);
     if (error) throw error;
+  }
+
+  /** `base` with a single-use, unguessable `state` bound to this session: the bank step's return address. */
+  returnUrl(base: string): string {
+    return withState(base, (this.#returnState ??= this.#chain.hold(newState())));
+  }
+
+  /** Leaves for the bank: checks `url` (else `invalid_redirect_url`), records the pending redirect in `storage`, navigates. */
+  followRedirect(url: unknown): void {
+    const href = safeRedirectUrl(url);
+    assertActive(this.#state.status, 'followRedirect');
+    recordRedirect(this.#ctx.config, this.id, this.#returnState);
+    location.assign(href);
   }
 
   /** Stops the session's expiry timers, e.g. when a UI component unmounts. The session stays resumable from storage. */
@@ -177,11 +179,9 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
 
   /** Runs one public operation after the previous one; the one boundary every failure crosses, mapped and redacted once. */
   #run<T>(operation: OnboardingOperation, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
-    const checked = () => {
-      assertActive(this.#state.status, operation);
-      return task();
-    };
-    return this.#queue.run(signal, checked).catch((raw: unknown) => {
+    const checked = () => (assertActive(this.#state.status, operation), task());
+    const sync = this.#sync;
+    return this.#queue.run(signal, sync ? () => sync.run(signal, checked) : checked).catch((raw: unknown) => {
       const error = redactError(toOnboardingError(raw, operation, this.#transport, signal), this.#chain.secrets);
       this.#ctx.emit('error', { sessionId: this.id, operation, error });
       throw error;
@@ -222,24 +222,29 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
     if (changed) {
       this.#state = next;
       this.#snapshot = undefined;
-      if (next.status !== 'active' && previous.status === 'active') {
+      const ended = next.status !== 'active' && previous.status === 'active';
+      if (ended) {
         this.#chain.end();
         this.#ctx.onEnded(this, this.#chain.secrets);
       } else this.#persist();
+      // Progress is shared (never what another tab did, back to it; nor this tab's own handoff or warning).
+      if (action.type === 'step' || action.type === 'upload' || action.type === 'end') this.#sync?.share();
+      if (ended) this.#sync?.close();
     }
     if (changed || action.type === 'handoff') announce(action, next, this.id, this.skill, this.#ctx.emit);
     if (changed) this.#listeners.notify();
   }
 
+  /** Takes on what another tab did: its nonce (read under the lock) and its progress, or the end of the session. */
+  #adopt(chain: SharedChain): void {
+    if (this.#state.status !== 'active') return;
+    this.#chain.rotate(chain.nonce, chain.issuedAt);
+    this.#dispatch({ type: 'sync', chain, expiresAt: chain.issuedAt + this.#ctx.config.nonceTtlMs });
+  }
+
   #persist(): void {
-    const { status, lastStepId, completedSteps, stepIds } = this.#state;
-    const nonce = this.#chain.current;
-    if (status !== 'active' || nonce === undefined) return;
-    const { baseUrl, clientId } = this.#ctx.config;
-    this.#ctx.persist(this, {
-      ...{ v: 1, baseUrl, clientId, sessionId: this.id, skill: this.skill, nonce, nonceIssuedAt: this.#chain.issuedAt },
-      ...{ lastStepId, completedSteps: [...completedSteps], stepIds: [...stepIds] },
-    }, this.#chain.secrets);
+    const record = toRecord(this.#ctx.config, this.id, this.skill, this.#state, this.#chain);
+    if (record) this.#ctx.persist(this, record, this.#chain.secrets);
   }
 }
 

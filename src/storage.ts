@@ -20,6 +20,19 @@ export interface StoredSession {
   stepIds: string[];
 }
 
+/** The record of an active session with a live chain; undefined once it ended (nothing is left to resume). */
+export function toRecord(
+  { baseUrl, clientId }: { baseUrl: string; clientId: string },
+  sessionId: string,
+  skill: string,
+  { status, lastStepId, completedSteps, stepIds }: { status: string; lastStepId?: string | undefined; completedSteps: readonly string[]; stepIds: readonly string[] },
+  chain: { current: string | undefined; issuedAt: number },
+): StoredSession | undefined {
+  const nonce = chain.current;
+  if (status !== 'active' || nonce === undefined) return undefined;
+  return { v: 1, baseUrl, clientId, sessionId, skill, nonce, nonceIssuedAt: chain.issuedAt, lastStepId, completedSteps: [...completedSteps], stepIds: [...stepIds] };
+}
+
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 /**

@@ -1,4 +1,4 @@
-import ky from 'ky';
+import ky, { type KyInstance } from 'ky';
 import { OnboardingError, type OnboardingErrorCode } from './errors.js';
 import type { Log } from './internal/logger.js';
 import { abortable, sleep } from './internal/abortable.js';
@@ -124,14 +124,19 @@ async function accept<T>(what: string, res: { text: string; status: number }, sc
   for (const key of ['session_id', 'step_id']) {
     if (fields[key] !== undefined && !isSafeId(fields[key])) throw invalidResponse(what, `a ${key} that is not a safe id`, status);
   }
-  const fresh = [fields.nonce, fields.temp_token].flatMap((secret) => (typeof secret === 'string' && secret ? forms(secret) : []));
-  const known = [...secretForms(ctx.secrets()), ...fresh];
+  const known = secretForms(ctx.secrets());
   for (const key of ['session_id', 'step_id', 'status']) {
     const value = fields[key];
-    if (typeof value === 'string' && known.some((form) => value.includes(form))) throw invalidResponse(what, `a ${key} holding a secret`, status);
+    if (typeof value !== 'string') continue;
+    // A secret's every form is at least as long as the secret: a shorter value cannot hold the fresh ones.
+    const fresh = [fields.nonce, fields.temp_token].flatMap((s) => (typeof s === 'string' && s && value.length >= s.length ? forms(s) : []));
+    if ([...known, ...fresh].some((form) => value.includes(form))) throw invalidResponse(what, `a ${key} holding a secret`, status);
   }
   return result.value;
 }
+
+/** ky, made once on first use: its defaults are merged once, not on every call. */
+let api: KyInstance | undefined;
 
 /** The reason an attempt's own controller aborts with when its time is up (a plain object: an Error would capture a stack on every call). */
 const DEADLINE = { deadline: true };
@@ -172,12 +177,8 @@ async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: 
     // redirects and the error mapping are this module's, and a POST that may have been
     // processed is never replayed here. A fetch that ignores its signal still cannot outlive
     // the deadline: the wait for it is abortable.
-    const response = await ky.post(request.url, {
+    const response = await (api ??= ky.create({ timeout: false, retry: 0, throwHttpErrors: false })).post(request.url, {
       fetch: () => abortable(send(request.url, init), signal).catch(network),
-      timeout: false,
-      retry: 0,
-      throwHttpErrors: false,
-      signal,
     });
     // Response.error() from a custom fetch: no answer was had.
     if (response.type === 'error') network(new TypeError('the fetch answered with a network error'));

@@ -38,13 +38,15 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
 
 /** Every form of every secret, longest first (so a secret inside another form is not half-replaced). */
 export function secretForms(secrets: ReadonlyArray<string | undefined>): string[] {
-  // A session's secrets are one array that only grows: its forms are reused until it does,
-  // and are garbage with the session (no module-level cache keeps a secret alive).
-  const known = LISTS.get(secrets);
+  // A session's secrets are one array that only grows: its forms are kept with it and only a
+  // new secret's are added (every step adds a nonce), and they are garbage with the session
+  // (no module-level cache keeps a secret alive).
+  let known = LISTS.get(secrets);
   if (known?.size === secrets.length) return known.forms;
-  const all = secrets.flatMap((secret) => (secret ? forms(secret) : [])).sort((a, b) => b.length - a.length);
-  LISTS.set(secrets, { size: secrets.length, forms: all });
-  return all;
+  if (!known) LISTS.set(secrets, (known = { size: 0, forms: [] }));
+  for (const secret of secrets.slice(known.size)) if (secret) known.forms.push(...forms(secret));
+  known.size = secrets.length;
+  return known.forms.sort((a, b) => b.length - a.length);
 }
 
 const LISTS = new WeakMap<ReadonlyArray<string | undefined>, { size: number; forms: string[] }>();
