@@ -21,6 +21,7 @@ export type {
 export type { OnboardingLogger } from './internal/logger.js';
 export type { UploadProgress } from './xhr.js';
 export { safeRedirectUrl } from './redirect.js';
+export type { RedirectReturn } from './bank-redirect.js';
 export { defineSkill } from './skill.js';
 export { prepareImage } from './image.js';
 export type { ImagePreparation } from './image.js';
