@@ -248,6 +248,7 @@ export class OnboardingClient {
       lastStepId: record.lastStepId,
       completedSteps: record.completedSteps,
       stepIds: record.stepIds,
+      uploads: record.uploads,
     });
     this.#emitter.emit('session:resumed', {
       sessionId: session.id,

@@ -19,6 +19,7 @@ export type OnboardingErrorCode =
   | 'invalid_state'
   | 'validation_error'
   | 'step_out_of_order'
+  | 'uploads_missing'
   | 'handoff_failed'
   | 'http_error'
   | 'unauthorized'

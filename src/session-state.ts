@@ -2,6 +2,7 @@ import { OnboardingError } from './errors.js';
 import type { OnboardingEvents, OnboardingOperation } from './events.js';
 import type { SharedChain } from './cross-tab.js';
 import type { HandoffStatus } from './handoff.js';
+import type { SkillDefinition } from './skill.js';
 
 /** Where a session stands. */
 export type OnboardingSessionStatus = 'active' | 'completed' | 'expired' | 'failed';
@@ -32,6 +33,8 @@ export interface OnboardingSessionSnapshot {
   readonly handoff: HandoffStatus;
   /** Uploads the server accepted for the last accepted step. */
   readonly uploads: number;
+  /** Uploads that step needs before the next one (its `minFiles`; 0 when none). */
+  readonly uploadsRequired: number;
 }
 
 /** The session's whole state; the snapshot adds what follows from the skill. */
@@ -49,12 +52,12 @@ export interface SessionState {
 
 /** The state a new or resumed session starts from. */
 export function initialState(
-  init: { completedSteps?: readonly string[] | undefined; stepIds?: readonly string[] | undefined; lastStepId?: string | undefined },
+  init: { completedSteps?: readonly string[] | undefined; stepIds?: readonly string[] | undefined; lastStepId?: string | undefined; uploads?: number | undefined },
   expiresAt: number,
 ): SessionState {
   const completedSteps = Object.freeze([...(init.completedSteps ?? [])]);
   const stepIds = Object.freeze(completedSteps.map((_, i) => init.stepIds?.[i] ?? ''));
-  return { status: 'active', completedSteps, stepIds, lastStepId: init.lastStepId, expiresAt, expiring: false, handoff: 'none', uploads: 0 };
+  return { status: 'active', completedSteps, stepIds, lastStepId: init.lastStepId, expiresAt, expiring: false, handoff: 'none', uploads: init.uploads ?? 0 };
 }
 
 /** Every change a session can go through. */
@@ -139,12 +142,14 @@ export function announce(action: SessionAction, next: SessionState, sessionId: s
 }
 
 /** The public view of a state: frozen, with what follows from the skill's step names. */
-export function toSnapshot(state: SessionState, stepNames: readonly string[] | undefined): OnboardingSessionSnapshot {
+export function toSnapshot(state: SessionState, definition: SkillDefinition | undefined): OnboardingSessionSnapshot {
   const { status, completedSteps, lastStepId, expiresAt, expiring, handoff, uploads } = state;
   const stepIndex = completedSteps.length;
+  const stepNames = definition?.stepNames;
+  const uploadsRequired = (stepIndex && definition?.uploads[stepNames![stepIndex - 1]!]?.minFiles) || 0;
   return Object.freeze({
     ...{ status, currentStep: stepNames?.[stepIndex], stepIndex, totalSteps: stepNames?.length, completedSteps },
-    ...{ lastStepId, expiresAt, expiring, handoff, uploads },
+    ...{ lastStepId, expiresAt, expiring, handoff, uploads, uploadsRequired },
   });
 }
 

@@ -61,4 +61,5 @@ export interface SessionInit {
   completedSteps?: string[];
   /** Server ids of `completedSteps`, index for index (`''` where unknown). */
   stepIds?: string[];
+  uploads?: number | undefined;
 }

@@ -70,7 +70,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
 
   /** The session's state as one frozen value: the same object until something changes. */
   getSnapshot(): OnboardingSessionSnapshot {
-    return (this.#snapshot ??= toSnapshot(this.#state, this.#definition?.stepNames));
+    return (this.#snapshot ??= toSnapshot(this.#state, this.#definition));
   }
 
   /** Calls `listener` once after every change of the snapshot; returns the function that unsubscribes. */
@@ -103,7 +103,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
    */
   submitStep<K extends keyof Steps & string>(step: K, data: SchemaInput<Steps[K]>, options: SubmitStepOptions = {}): Promise<StepResult> {
     return this.#run('submitStep', options.signal, async () => {
-      const payload = await checkStep(this.#definition, this.#state.completedSteps.length, step, data);
+      const payload = await checkStep(this.#definition, this.#state.completedSteps.length, this.#state.uploads, step, data);
       const { baseUrl, clientId, timeoutMs, now } = this.#ctx.config;
       const sentAt = now();
       const json = { client_id: clientId, nonce: this.#spend(), skill: this.skill, step, data: payload };

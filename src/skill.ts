@@ -43,6 +43,13 @@ export interface UploadRules {
    * apps that do not use it do not ship it.
    */
   prepare?: (file: File) => Blob | Promise<Blob>;
+  /**
+   * Uploads the server must have accepted for this step before the next step
+   * may be submitted; until then the next `submitStep` rejects with
+   * `uploads_missing` and sends nothing. `getSnapshot().uploads` counts them.
+   * @default 0
+   */
+  minFiles?: number;
 }
 
 /** Options of {@link defineSkill}. */

@@ -18,6 +18,8 @@ export interface StoredSession {
   completedSteps: string[];
   /** Server ids of `completedSteps`, index for index: uploads after a resume still find their step's rules. */
   stepIds: string[];
+  /** Uploads accepted for the last step (its `minFiles` is checked after a resume too). */
+  uploads?: number | undefined;
 }
 
 /** The record of an active session with a live chain; undefined once it ended (nothing is left to resume). */
@@ -25,12 +27,12 @@ export function toRecord(
   { baseUrl, clientId }: { baseUrl: string; clientId: string },
   sessionId: string,
   skill: string,
-  { status, lastStepId, completedSteps, stepIds }: { status: string; lastStepId?: string | undefined; completedSteps: readonly string[]; stepIds: readonly string[] },
+  { status, lastStepId, completedSteps, stepIds, uploads }: { status: string; lastStepId?: string | undefined; completedSteps: readonly string[]; stepIds: readonly string[]; uploads: number },
   chain: { current: string | undefined; issuedAt: number },
 ): StoredSession | undefined {
   const nonce = chain.current;
   if (status !== 'active' || nonce === undefined) return undefined;
-  return { v: 1, baseUrl, clientId, sessionId, skill, nonce, nonceIssuedAt: chain.issuedAt, lastStepId, completedSteps: [...completedSteps], stepIds: [...stepIds] };
+  return { v: 1, baseUrl, clientId, sessionId, skill, nonce, nonceIssuedAt: chain.issuedAt, lastStepId, completedSteps: [...completedSteps], stepIds: [...stepIds], uploads };
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -57,7 +59,8 @@ function isStoredSession(v: unknown): v is StoredSession {
     r.completedSteps.every(isString) &&
     Array.isArray(r.stepIds) &&
     r.stepIds.length === r.completedSteps.length &&
-    r.stepIds.every((id) => id === '' || isSafeId(id))
+    r.stepIds.every((id) => id === '' || isSafeId(id)) &&
+    (r.uploads === undefined || Number.isSafeInteger(r.uploads))
   );
 }
 

@@ -10,6 +10,7 @@ import { toNamedFile } from './internal/named-file.js';
 export async function checkStep(
   definition: SkillDefinition | undefined,
   done: number,
+  uploaded: number,
   step: unknown,
   data: unknown,
 ): Promise<Record<string, unknown>> {
@@ -28,6 +29,11 @@ export async function checkStep(
         ? `Step "${step}" cannot be submitted now: the next step of ${definition.name} is "${expected}".`
         : `Step "${step}" cannot be submitted: all steps of ${definition.name} are done.`,
     );
+  }
+  const previous = definition.stepNames[done - 1];
+  const required = (previous && definition.uploads[previous]?.minFiles) || 0;
+  if (uploaded < required) {
+    throw new OnboardingError('uploads_missing', `Step "${previous}" needs ${required} accepted uploads (${uploaded} so far) before "${step}".`);
   }
   return validateStepData(definition, step, data as Record<string, unknown>);
 }

@@ -34,6 +34,7 @@ describe('getSnapshot()', () => {
       expiring: false,
       handoff: 'none',
       uploads: 0,
+      uploadsRequired: 0,
     });
   });
 
