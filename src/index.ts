@@ -3,7 +3,7 @@
 // separate entries so msw and secret-handling code never reach a browser bundle.
 export { OnboardingClient } from './client.js';
 export type { StartSessionOptions, StepsOf } from './client.js';
-export { OnboardingSession } from './session.js';
+export { OnboardingSession } from './onboarding-session.js';
 export type { OnboardingSessionSnapshot, OnboardingSessionStatus } from './session-state.js';
 export type { RetryHandoffOptions, StepResult, SubmitStepOptions } from './session-types.js';
 export type { UploadOptions, UploadResult } from './upload.js';
@@ -32,6 +32,7 @@ export type {
   StandardResult,
   StandardSchemaV1,
   StepSchemas,
+  StepsIn,
   UntypedSteps,
   UploadRules,
 } from './skill.js';

@@ -20,19 +20,19 @@ import { checkStep } from './validate.js';
 import { safeRedirectUrl } from './redirect.js';
 
 /**
- * One onboarding flow on the server. It orchestrates: calls run one at a time
+ * One onboarding flow on the server (public name: `OnboardingSession`, see onboarding-session.ts). It orchestrates: calls run one at a time
  * (SerialQueue), each spends the current nonce of its chain (NonceChain), and
  * every change — a step, an upload, expiry, failure, the handoff — goes
  * through one transition (`#dispatch`) that sets the state, persists it, ends
  * the chain and announces the events, then notifies subscribers once.
  */
-export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
+export class Session<Steps extends StepSchemas = UntypedSteps> {
   /** The server's session id. */
   readonly id: string;
   /** The skill's catalog name. */
   readonly skill: string;
 
-  readonly #ctx: SessionContext<OnboardingSession<any>>;
+  readonly #ctx: SessionContext<Session<any>>;
   readonly #definition: SkillDefinition | undefined;
   readonly #chain: NonceChain;
   readonly #handoff: Handoff;
@@ -45,7 +45,7 @@ export class OnboardingSession<Steps extends StepSchemas = UntypedSteps> {
   #returnState: string | undefined;
 
   /** @internal Sessions are made by `client.startSession()` / `client.resumeSession()`. */
-  constructor(ctx: SessionContext<OnboardingSession<any>>, init: SessionInit) {
+  constructor(ctx: SessionContext<Session<any>>, init: SessionInit) {
     const { config } = ctx;
     this.#ctx = ctx;
     this.id = init.id;

@@ -31,6 +31,12 @@ export type StepSchemas = Record<string, StandardSchemaV1<Record<string, unknown
 /** What an untyped (plain string) skill accepts: any step, any object. */
 export type UntypedSteps = Record<string, StandardSchemaV1<Record<string, unknown>>>;
 
+/**
+ * The steps a session's type argument names: a skill (`OnboardingSession<typeof kyc>`),
+ * its steps (`OnboardingSession<StepsOf<typeof kyc>>`), or anything else (a catalog name: untyped).
+ */
+export type StepsIn<S> = [S] extends [StepSchemas] ? S : S extends SkillDefinition<infer Steps> ? Steps : UntypedSteps;
+
 /** Constraints on the files uploaded for one step, checked before any byte is sent. */
 export interface UploadRules {
   /** Allowed MIME types, e.g. `['image/jpeg', 'application/pdf']`; `image/*` wildcards work. */

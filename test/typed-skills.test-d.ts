@@ -62,3 +62,22 @@ describe('a session of a plain string skill', () => {
     void plain.submitStep('one', 'redirect');
   });
 });
+
+describe('naming a typed session as users write it', () => {
+  it('OnboardingSession<typeof kyc> is the session startSession gives for kyc, and types its steps', async () => {
+    const named: OnboardingSession<typeof kyc> = await client.startSession({ skill: kyc });
+    const back: KycSession = named;
+    void back;
+    expectTypeOf(named.submitStep<'confirm'>).parameter(1).toEqualTypeOf<{ accept: true }>();
+    expectTypeOf(named.currentStep).toEqualTypeOf<'product_form' | 'kyc_documents' | 'confirm' | undefined>();
+    // @ts-expect-error unknown step name
+    void named.submitStep('nope', {});
+    // @ts-expect-error wrong data for the step
+    void named.submitStep('confirm', { accept: false });
+  });
+
+  it('a bank return resumes the same typed session', () => {
+    expectTypeOf(client.handleRedirect(undefined, { skill: kyc })).resolves.toHaveProperty('session').toEqualTypeOf<KycSession>();
+    expectTypeOf(client.handleRedirect()).resolves.toHaveProperty('params').toEqualTypeOf<Record<string, string>>();
+  });
+});
