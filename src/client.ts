@@ -50,7 +50,7 @@ export class OnboardingClient {
   /** Throws `OnboardingError` (`invalid_config`) for a missing field, a non-https remote `baseUrl` or a `clientSecret`. */
   constructor(config: OnboardingClientConfig) {
     this.#config = resolveConfig(config);
-    this.#log = createLog(this.#config.logger, () => [this.#config.clientAppKey]);
+    this.#log = createLog(this.#config.logger, () => [this.#config.clientAppKey], this.#config.logLevel);
     this.#store = new SessionStore(this.#config.storage, this.#config.storageKey, this.#log);
     const { fetch, now, retry, maxResponseBytes } = this.#config;
     this.#context = {
@@ -88,7 +88,7 @@ export class OnboardingClient {
         handler(...args);
       } catch (error) {
         // A listener's bug must not lose the user's step or temp token; surface it like the platform does.
-        this.#log('an event handler threw', { type: String(type) });
+        this.#log('an event handler threw', { type: String(type) }, 'error');
         reportError(error);
       }
     };

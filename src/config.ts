@@ -1,5 +1,5 @@
 import { OnboardingError } from './errors.js';
-import type { OnboardingLogger } from './internal/logger.js';
+import type { OnboardingLogLevel, OnboardingLogger } from './internal/logger.js';
 import { CLIENT_DEFAULTS, TRANSPORT_DEFAULTS } from './defaults.js';
 import { optionalNumber, requireString, resolveRetry, type Fail, type ResolvedRetry } from './internal/checks.js';
 import { isSafeUrl } from './internal/url.js';
@@ -135,6 +135,14 @@ export interface OnboardingClientConfig {
    * @default undefined (silent)
    */
   logger?: OnboardingLogger;
+  /**
+   * The least severe lines the `logger` gets: `'debug'` for support sessions
+   * (every retry wait, storage and tab decision), `'info'` one line per call
+   * (method, path, status, duration, attempt; the API's code and request id on
+   * failure), `'warn'` failures only, `'silent'` none.
+   * @default 'info'
+   */
+  logLevel?: OnboardingLogLevel;
 }
 
 /** The config after defaults, as the rest of the SDK sees it. */
@@ -190,6 +198,7 @@ export function resolveConfig(input: OnboardingClientConfig): ResolvedConfig {
   const fetchImpl = input.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') invalid('No `fetch` is available; pass one in the `fetch` option.');
   if (input.logger !== undefined && typeof input.logger?.debug !== 'function') invalid('`logger` must have a `debug` method.');
+  if (input.logLevel !== undefined && !['debug', 'info', 'warn', 'error', 'silent'].includes(input.logLevel)) invalid("`logLevel` must be 'debug', 'info', 'warn', 'error' or 'silent'.");
   if (input.now !== undefined && typeof input.now !== 'function') invalid('`now` must be a function returning ms since the epoch.');
   return {
     baseUrl,
@@ -211,5 +220,6 @@ export function resolveConfig(input: OnboardingClientConfig): ResolvedConfig {
     fetch: input.fetch ?? ((...args) => globalThis.fetch(...args)),
     uploadTransport,
     logger: input.logger,
+    logLevel: input.logLevel ?? 'info',
   };
 }

@@ -18,7 +18,7 @@ export type {
   OnboardingWildcardHandler,
   Unsubscribe,
 } from './events.js';
-export type { OnboardingLogger } from './internal/logger.js';
+export type { OnboardingLogLevel, OnboardingLogger } from './internal/logger.js';
 export type { UploadProgress } from './xhr.js';
 export { safeRedirectUrl } from './redirect.js';
 export type { RedirectReturn } from './bank-redirect.js';

@@ -56,7 +56,7 @@ export class Session<Steps extends StepSchemas = UntypedSteps> {
       onDue: () => this.#expireIfDue(),
     });
     const secrets = this.#chain.secrets;
-    this.#transport = { ...ctx.transport, secrets: () => secrets, log: createLog(config.logger, () => secrets) };
+    this.#transport = { ...ctx.transport, secrets: () => secrets, log: createLog(config.logger, () => secrets, config.logLevel) };
     this.#handoff = new Handoff(config, secrets, (handoff, error) => this.#dispatch({ type: 'handoff', handoff, error }));
     // An expiry that fell due while a call was out is decided once the call settled.
     this.#queue = new SerialQueue(() => this.#expireIfDue());

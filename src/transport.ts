@@ -147,7 +147,7 @@ const DEADLINE = { deadline: true };
  * Redirects are never followed: a 3xx could carry the app key, a nonce or a
  * file to another origin, and its target's answer is not the API's.
  */
-async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: string | undefined): Promise<T> {
+async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: string | undefined, seen: { status?: number | undefined }): Promise<T> {
   const { what, signal: caller, timeoutMs } = request;
   const controller = new AbortController();
 
@@ -180,6 +180,7 @@ async function attempt<T>(ctx: TransportContext, request: PostRequest<T>, json: 
     const response = await (api ??= ky.create({ timeout: false, retry: 0, throwHttpErrors: false })).post(request.url, {
       fetch: () => abortable(send(request.url, init), signal).catch(network),
     });
+    seen.status = response.status;
     // Response.error() from a custom fetch: no answer was had.
     if (response.type === 'error') network(new TypeError('the fetch answered with a network error'));
     if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
@@ -239,19 +240,29 @@ export async function post<T>(ctx: TransportContext, request: PostRequest<T>): P
       throw new OnboardingError('validation_error', `${what}: the data cannot be sent as JSON (${(cause as Error).message}).`);
     }
   }
+  // The path only: ids kept (support needs them), no origin or query.
+  const path = request.url.replace(/^[^:]+:\/\/[^/]+|[?#].*/g, '');
   for (let n = 0; ; n++) {
+    const seen: { status?: number; sent?: boolean } = {};
+    const started = ctx.now();
+    const line = (outcome: string, details: Record<string, unknown>, level: 'info' | 'warn') =>
+      ctx.log(`POST ${path} ${outcome} in ${ctx.now() - started} ms`, { method: 'POST', path, attempt: n + 1, durationMs: ctx.now() - started, status: seen.status, ...details }, level);
     try {
       if (signal?.aborted) throw signal.reason;
       request.beforeAttempt?.();
-      ctx.log(`POST ${request.url}${n ? ` (retry ${n})` : ''}`);
-      return await attempt(ctx, request, json);
+      seen.sent = true;
+      const result = await attempt(ctx, request, json, seen);
+      line(String(seen.status), {}, 'info');
+      return result;
     } catch (raw) {
       const error = toOnboardingError(raw, what, ctx, signal);
+      const { code, apiCode, requestId } = error;
+      if (seen.sent) line(`failed: ${code}${seen.status ? ` (HTTP ${seen.status})` : ''}`, { code, apiCode, requestId }, 'warn');
       const wait = error.retryAfterMs;
       const retriable =
         (error.status === 429 || error.status === 503) && wait !== undefined && wait <= ctx.retry.maxRetryAfterMs && n < ctx.retry.limit;
       if (!retriable) throw error;
-      ctx.log(`${what}: HTTP ${error.status}, retrying in ${wait} ms as the server asked`);
+      ctx.log(`${what}: retrying in ${wait} ms as the server asked`, { attempt: n + 2, waitMs: wait }, 'info');
       try {
         await sleep(wait, signal);
       } catch (abort) {

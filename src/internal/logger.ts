@@ -1,24 +1,42 @@
 import { redact } from './redact.js';
 
-/** A sink for the SDK's debug lines, e.g. `console`. */
+/**
+ * A sink for the SDK's log lines, e.g. `console`. Each line goes to the method
+ * of its level; a logger with `debug` only gets every line there.
+ */
 export interface OnboardingLogger {
   debug(message: string, details?: Record<string, unknown>): void;
+  info?(message: string, details?: Record<string, unknown>): void;
+  warn?(message: string, details?: Record<string, unknown>): void;
+  error?(message: string, details?: Record<string, unknown>): void;
 }
 
-/** The SDK's internal log function. */
-export type Log = (message: string, details?: Record<string, unknown>) => void;
+/**
+ * Which lines reach the logger: `debug` adds the SDK's reasoning (retry waits,
+ * storage, tabs) to `info` (one line per call: method, path, status, duration,
+ * attempt), `warn` is failed calls only, `error` the SDK's own trouble (a
+ * handler that threw).
+ */
+export type OnboardingLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-/** A log that redacts the given secrets from every line and every string detail, and never throws. */
-export function createLog(logger: OnboardingLogger | undefined, secrets: () => ReadonlyArray<string | undefined>): Log {
+type Level = Exclude<OnboardingLogLevel, 'silent'>;
+const RANK: Record<OnboardingLogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
+
+/** The SDK's internal log function; lines are `debug` unless told otherwise. */
+export type Log = (message: string, details?: Record<string, unknown>, level?: Level) => void;
+
+/** A log that redacts the given secrets from every line and every string detail, drops lines below `min`, and never throws. */
+export function createLog(logger: OnboardingLogger | undefined, secrets: () => ReadonlyArray<string | undefined>, min: OnboardingLogLevel = 'info'): Log {
   if (!logger) return () => {};
-  return (message, details) => {
+  return (message, details, level = 'debug') => {
+    if (RANK[level] < RANK[min]) return;
     const s = secrets();
     const clean: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(details ?? {})) {
       clean[key] = typeof value === 'string' ? redact(value, s) : value;
     }
     try {
-      logger.debug(`[onboarding-sdk] ${redact(message, s)}`, clean);
+      (logger[level] ?? logger.debug).call(logger, `[onboarding-sdk] ${redact(message, s)}`, clean);
     } catch {
       // A broken logger must not turn a working call into a failure.
     }
