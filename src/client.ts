@@ -9,7 +9,7 @@ import { createLog, type Log } from './internal/logger.js';
 import { redactError } from './internal/redact.js';
 import type { CreateSessionBody } from './protocol.js';
 import { sessionSchema } from './schemas.js';
-import { Session } from './session.js';
+import { OnboardingSessionOf } from './session.js';
 import type { OnboardingSession } from './onboarding-session.js';
 import type { SessionContext } from './session-types.js';
 import type { SkillDefinition, UntypedSteps } from './skill.js';
@@ -41,11 +41,11 @@ export class OnboardingClient {
   readonly #emitter: Emitter<OnboardingEvents> = mitt<OnboardingEvents>();
   readonly #log: Log;
   readonly #store: SessionStore;
-  readonly #context: SessionContext<Session<any>>;
+  readonly #context: SessionContext<OnboardingSessionOf<any>>;
   // The live session, so a second resume returns it instead of a twin racing on one nonce.
-  #active: Session<any> | undefined;
+  #active: OnboardingSessionOf<any> | undefined;
   // A start in flight: a double click joins it instead of creating a second session on the server.
-  #starting: { key: string; promise: Promise<Session<any>>; controller: AbortController; waiting: number } | undefined;
+  #starting: { key: string; promise: Promise<OnboardingSessionOf<any>>; controller: AbortController; waiting: number } | undefined;
 
   /** Throws `OnboardingError` (`invalid_config`) for a missing field, a non-https remote `baseUrl` or a `clientSecret`. */
   constructor(config: OnboardingClientConfig) {
@@ -168,7 +168,7 @@ export class OnboardingClient {
         timeoutMs: this.#config.timeoutMs,
       });
       // The new session becomes the one that owns `storage`; an older one keeps working but no longer writes it.
-      const session = new Session<StepsOf<S>>(this.#context, {
+      const session = new OnboardingSessionOf<StepsOf<S>>(this.#context, {
         id: res.session_id,
         skill: name,
         definition,
@@ -240,7 +240,7 @@ export class OnboardingClient {
       return null;
     }
     if (wanted !== undefined && wanted !== record.skill) return null;
-    const session = new Session<StepsOf<S>>(this.#context, {
+    const session = new OnboardingSessionOf<StepsOf<S>>(this.#context, {
       id: record.sessionId,
       skill: record.skill,
       definition,

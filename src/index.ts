@@ -4,12 +4,16 @@
 export { OnboardingClient } from './client.js';
 export type { StartSessionOptions, StepsOf } from './client.js';
 export { OnboardingSession } from './onboarding-session.js';
+export type { OnboardingSessionOf } from './session.js';
 export type { OnboardingSessionSnapshot, OnboardingSessionStatus } from './session-state.js';
 export type { RetryHandoffOptions, StepResult, SubmitStepOptions } from './session-types.js';
 export type { UploadOptions, UploadResult } from './upload.js';
 export { OnboardingError, isOnboardingError } from './errors.js';
 export type { HandoffStatus } from './handoff.js';
 export type { OnboardingErrorCode, OnboardingErrorOptions, OnboardingValidationIssue } from './errors.js';
+export type { KnownOnboardingErrorCode } from './errors.js';
+export { defaultUserMessages, userMessage } from './messages.js';
+export type { UserMessages } from './messages.js';
 export type { HandoffInfo, OnboardingClientConfig, RetryOptions, StorageLike } from './config.js';
 export type {
   OnboardingEvents,

@@ -20,19 +20,18 @@ import { checkStep } from './validate.js';
 import { safeRedirectUrl } from './redirect.js';
 
 /**
- * One onboarding flow on the server (public name: `OnboardingSession`, see onboarding-session.ts). It orchestrates: calls run one at a time
- * (SerialQueue), each spends the current nonce of its chain (NonceChain), and
- * every change — a step, an upload, expiry, failure, the handoff — goes
- * through one transition (`#dispatch`) that sets the state, persists it, ends
- * the chain and announces the events, then notifies subscribers once.
+ * One onboarding flow, typed by its steps: name it `OnboardingSession<typeof skill>`
+ * (this name is for code generic over steps). Calls run one at a time (SerialQueue),
+ * each spends the current nonce of its chain (NonceChain); every change goes through
+ * one transition (`#dispatch`): state, persistence, the chain's end, events, subscribers.
  */
-export class Session<Steps extends StepSchemas = UntypedSteps> {
+export class OnboardingSessionOf<Steps extends StepSchemas = UntypedSteps> {
   /** The server's session id. */
   readonly id: string;
   /** The skill's catalog name. */
   readonly skill: string;
 
-  readonly #ctx: SessionContext<Session<any>>;
+  readonly #ctx: SessionContext<OnboardingSessionOf<any>>;
   readonly #definition: SkillDefinition | undefined;
   readonly #chain: NonceChain;
   readonly #handoff: Handoff;
@@ -45,7 +44,7 @@ export class Session<Steps extends StepSchemas = UntypedSteps> {
   #returnState: string | undefined;
 
   /** @internal Sessions are made by `client.startSession()` / `client.resumeSession()`. */
-  constructor(ctx: SessionContext<Session<any>>, init: SessionInit) {
+  constructor(ctx: SessionContext<OnboardingSessionOf<any>>, init: SessionInit) {
     const { config } = ctx;
     this.#ctx = ctx;
     this.id = init.id;
