@@ -100,6 +100,7 @@ export class TabSync {
   readonly #config: TabSyncConfig;
   readonly #channel: BroadcastChannel;
   #seq = 0;
+  #closed = false;
   #writing: Promise<unknown> = Promise.resolve();
 
   constructor(id: string, host: TabSyncHost, config: TabSyncConfig) {
@@ -108,6 +109,8 @@ export class TabSync {
     this.#config = config;
     this.#channel = new BroadcastChannel(`onboarding-sdk:${id}`);
     this.#channel.onmessage = ({ data }: MessageEvent<SharedChain>) => this.#take(data);
+    // Node keeps a process alive for an open channel; a session there must not.
+    (this.#channel as { unref?: () => void }).unref?.();
     // A tab that resumes (a duplicate, a bank return in a new tab) starts from the newest record.
     transact(id).then((stored) => stored && this.#take(stored), ignore);
   }
@@ -149,11 +152,12 @@ export class TabSync {
   share(): void {
     const chain = { ...this.#host.current(), seq: ++this.#seq };
     this.#writing = transact(this.#id, () => chain).catch(ignore);
-    this.#channel.postMessage({ ...chain, nonce: undefined });
+    if (!this.#closed) this.#channel.postMessage({ ...chain, nonce: undefined });
   }
 
   /** Stops listening to the other tabs. */
   close(): void {
+    this.#closed = true;
     this.#channel.close();
   }
 

@@ -171,9 +171,10 @@ export class OnboardingSessionOf<Steps extends StepSchemas = UntypedSteps> {
     location.assign(href);
   }
 
-  /** Stops the session's expiry timers, e.g. when a UI component unmounts. The session stays resumable from storage. */
+  /** Stops the session's expiry timers and its news from other tabs, e.g. when a UI component unmounts. The session stays resumable from storage. */
   dispose(): void {
     this.#chain.disarm();
+    this.#sync?.close();
   }
 
   /** Runs one public operation after the previous one; the one boundary every failure crosses, mapped and redacted once. */
