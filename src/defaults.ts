@@ -32,3 +32,10 @@ export const MAX_CLOCK_SKEW_MS = 60_000;
 
 /** How many spent nonces the page remembers, so a twin session cannot replay one (see internal/nonce-claims.ts). */
 export const MAX_NONCE_CLAIMS = 4096;
+
+/**
+ * Least time between two upload progress reports over XHR: WebKit fires one
+ * event per 8 KiB sent (~1,000 for 8 MiB), more than a progress bar can show.
+ * The first report and the final one (100 %) are never held back.
+ */
+export const UPLOAD_PROGRESS_INTERVAL_MS = 50;

@@ -74,7 +74,9 @@ export async function uploadRequest(file: Blob, options: UploadOptions, ctx: Upl
   const mode = config.uploadTransport;
   const useXhr = mode === 'xhr' || (mode === 'auto' && hasXhr());
   if (useXhr && !hasXhr()) throw new OnboardingError('invalid_state', "uploadTransport is 'xhr' but this runtime has no XMLHttpRequest.");
+  let reported = -1;
   const report = (progress: UploadProgress) => {
+    reported = progress.loaded;
     try {
       options.onProgress?.(progress);
     } catch {
@@ -103,9 +105,10 @@ export async function uploadRequest(file: Blob, options: UploadOptions, ctx: Upl
       const [body, type] = current;
       // The transport's headers are a plain object.
       if (type) init = { ...init, headers: { ...(init?.headers as object), 'content-type': type }, body: body as BodyInit };
-      return useXhr ? createXhrFetch(body, report, named.size, config.maxResponseBytes)(input, init) : config.fetch(input, init);
+      return useXhr ? createXhrFetch(body, report, { fileSize: named.size, maxResponseBytes: config.maxResponseBytes, now: config.now })(input, init) : config.fetch(input, init);
     });
-  // Where no real progress exists (fetch), the final report still arrives; XHR may stop short of the last byte.
-  const done = () => report({ loaded: named.size, total: named.size });
+  // Where no real progress exists (fetch), the final report still arrives; XHR may stop short of the
+  // last byte. Once, though: after XHR's own 100 % a second one would tell listeners nothing.
+  const done = () => void (reported < named.size && report({ loaded: named.size, total: named.size }));
   return { stepId, named, form, fetch, done };
 }

@@ -1,3 +1,4 @@
+import { UPLOAD_PROGRESS_INTERVAL_MS } from './defaults.js';
 import { OnboardingError } from './errors.js';
 
 /** Bytes sent so far; `total` is the size of the request body being sent. */
@@ -21,6 +22,46 @@ function parseHeaders(raw: string): Headers {
   return headers;
 }
 
+/** Options of `createXhrFetch`. */
+export interface XhrFetchOptions {
+  /** Size of the file inside the body: progress is reported in file bytes, not in bytes of the multipart framing. */
+  fileSize?: number;
+  /**
+   * Largest answer accepted, in bytes; a larger one aborts the request.
+   * @default Infinity
+   */
+  maxResponseBytes?: number;
+  /**
+   * Clock in ms that spaces progress reports (the SDK passes its config's `now`, so tests drive it).
+   * @default Date.now
+   */
+  now?: () => number;
+}
+
+/**
+ * Passes on at most one progress report per `UPLOAD_PROGRESS_INTERVAL_MS`,
+ * always the first and the final one (100 %), never one that does not move
+ * past the last reported: a progress bar gets a start, steady steps and its
+ * end, whatever rate the engine fires at.
+ */
+function throttleProgress(report: (progress: UploadProgress) => void, now: () => number): (progress: UploadProgress) => void {
+  let lastLoaded: number | undefined;
+  let lastAt = 0;
+  return (progress) => {
+    const at = now();
+    if (lastLoaded !== undefined) {
+      // Backwards would make a bar jump back; the same figure again tells the UI nothing.
+      if (progress.loaded <= lastLoaded) return;
+      const elapsed = at - lastAt;
+      // A clock set back (elapsed < 0) must not hold reports back until it catches up.
+      if (progress.loaded < progress.total && elapsed >= 0 && elapsed < UPLOAD_PROGRESS_INTERVAL_MS) return;
+    }
+    lastLoaded = progress.loaded;
+    lastAt = at;
+    report(progress);
+  };
+}
+
 /** Whether this runtime can report real upload progress. */
 export function hasXhr(): boolean {
   return typeof XMLHttpRequest === 'function';
@@ -32,13 +73,14 @@ export function hasXhr(): boolean {
  * (not the request's serialized body), so the file streams from disk as the
  * browser reads it, or the multipart bytes the SDK wrote where the runtime's
  * fetch classes cannot serialise its FormData (a test DOM); the signal (the
- * caller's abort, the transport's deadline) aborts it.
+ * caller's abort, the transport's deadline) aborts it. Progress reaches
+ * `onProgress` thinned to one report per `UPLOAD_PROGRESS_INTERVAL_MS` of
+ * `now`, always with the first and the final (100 %) one, never backwards.
  */
 export function createXhrFetch(
   form: FormData | Uint8Array<ArrayBuffer>,
   onProgress: (progress: UploadProgress) => void,
-  fileSize?: number,
-  maxResponseBytes = Infinity,
+  { fileSize, maxResponseBytes = Infinity, now = () => Date.now() }: XhrFetchOptions = {},
 ): typeof globalThis.fetch {
   return (input, init) =>
     new Promise<Response>((resolve, reject) => {
@@ -54,11 +96,13 @@ export function createXhrFetch(
         // written bytes come with theirs.
         if (key.toLowerCase() !== 'content-type' || ArrayBuffer.isView(form)) xhr.setRequestHeader(key, value);
       });
+      // One throttle per request: a new attempt starts its own first report.
+      const report = throttleProgress(onProgress, now);
       xhr.upload.onprogress = (event) => {
         // XHR counts multipart framing too; report in file bytes so `total` never changes under a progress bar.
         if (!event.lengthComputable || event.total <= 0) return;
-        if (fileSize === undefined) return onProgress({ loaded: event.loaded, total: event.total });
-        onProgress({ loaded: Math.min(fileSize, Math.round((event.loaded / event.total) * fileSize)), total: fileSize });
+        if (fileSize === undefined) return report({ loaded: event.loaded, total: event.total });
+        report({ loaded: Math.min(fileSize, Math.round((event.loaded / event.total) * fileSize)), total: fileSize });
       };
       // XHR buffers the whole answer itself: stop it as soon as it passes the cap.
       let tooLarge = false;

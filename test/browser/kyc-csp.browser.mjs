@@ -12,7 +12,8 @@
 // reports before 100 %, whatever the kit's rate). So Chromium also throttles
 // its own sending (network emulation, via page.limitUpload) and Firefox gets a
 // 128 KiB socket send buffer (drivers.mjs): ~20 and ~40 reports. WebKit
-// reports every 8 KiB as it is (~1,000 reports).
+// fires an event every 8 KiB (~1,000 for 8 MiB); the SDK passes on at most one
+// per UPLOAD_PROGRESS_INTERVAL_MS (~80 over the ~4 s upload), checked below.
 
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
@@ -28,6 +29,8 @@ const SELFIE_SIZE = 300 * 1024;
 /** Not ASCII, with a space: each engine writes the multipart `filename` itself. */
 const SELFIE_NAME = 'selfie ăîșț.png';
 const UPLOAD_BYTES_PER_SECOND = 2 * 1024 * 1024;
+/** 8 MiB at 2 MiB/s is ~4 s: ~80 reports at one per 50 ms; 200 leaves room for a slow run, and is far below WebKit's ~1,000 events. */
+const MAX_ID_REPORTS = 200;
 
 export const csp = (apiOrigin) =>
   [`default-src 'none'`, `script-src 'self'`, `connect-src ${apiOrigin}`, `img-src 'self' data:`, `style-src 'self'`].join('; ');
@@ -218,6 +221,8 @@ async function runFlow(browser, { variant, screenshot, log }) {
     const partial = reports.filter((r) => r.loaded < r.total);
     assert.ok(partial.length >= 2, `at least 2 progress reports before the end, got ${JSON.stringify(reports.map((r) => r.loaded))}`);
     assert.ok(new Set(partial.map((r) => r.loaded)).size >= 2, 'progress moved between reports');
+    // The SDK's throttle holds WebKit's ~1,000 events for 8 MiB to about one per 50 ms (~80 over ~4 s).
+    assert.ok(reports.length <= MAX_ID_REPORTS, `at most ${MAX_ID_REPORTS} progress reports for the 8 MiB upload (the throttle), got ${reports.length}`);
     // Checked last, so a scale problem does not hide the checks above.
     assert.equal(new Set(reports.map((r) => r.total)).size, 1, `\`total\` must not change during one upload (a progress bar would jump): ${JSON.stringify(reports.map((r) => r.total))}`);
     for (let i = 1; i < reports.length; i++) {
