@@ -29,6 +29,11 @@
 //                                                    can tell (console errors, page errors, failed
 //                                                    requests: Chromium and Firefox; not WebKit)
 //   await page.close()
+//   const tab = await page.openTab()              another tab of the SAME browser context as `page`
+//                                                    (shares its localStorage, IndexedDB, Web Locks,
+//                                                    BroadcastChannel; a fresh sessionStorage); the same
+//                                                    interface; tab.close() closes that tab only,
+//                                                    closing the first page closes all of its tabs
 //
 // Every page is isolated (its own browser context / WebDriver session): no
 // storage, cookie or service worker is shared between two pages.
@@ -96,7 +101,11 @@ async function launchChromium() {
     features: { touch: true, mobile: true, nativeConsole: true },
     async newPage({ viewport = { width: 1024, height: 800 }, phone = false } = {}) {
       const context = await browser.newContext({ viewport, deviceScaleFactor: 1, isMobile: phone, hasTouch: phone });
-      const page = await context.newPage();
+      return chromiumTab(context, await context.newPage(), viewport, true);
+    },
+    close: () => browser.close(),
+  };
+  function chromiumTab(context, page, viewport, first) {
       const native = nativeRecorder();
       page.on('console', (msg) => msg.type() === 'error' && native.consoleErrors.push(msg.text()));
       page.on('pageerror', (error) => native.pageErrors.push(String(error?.stack ?? error)));
@@ -119,11 +128,10 @@ async function launchChromium() {
           await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
           return true;
         },
-        close: () => context.close(),
+        close: () => (first ? context.close() : page.close()),
+        openTab: async () => chromiumTab(context, await context.newPage(), viewport, false),
       });
-    },
-    close: () => browser.close(),
-  };
+  }
 }
 
 // ------------------------------------------------------------------ Firefox
@@ -161,6 +169,15 @@ async function launchFirefox() {
     features: { touch: false, mobile: false, nativeConsole: true },
     async newPage({ viewport = { width: 1024, height: 800 }, phone = false } = {}) {
       const context = await browser.createBrowserContext();
+      return firefoxTab(context, viewport, phone, true);
+    },
+    async close() {
+      await browser.close();
+      await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+      await rm(uploads, { recursive: true, force: true }).catch(() => {});
+    },
+  };
+  async function firefoxTab(context, viewport, phone, first) {
       const page = await context.newPage();
       await page.setViewport({ ...viewport, deviceScaleFactor: 1, hasTouch: phone, isMobile: phone });
       const native = nativeRecorder();
@@ -188,15 +205,10 @@ async function launchFirefox() {
           await (await page.$(selector)).uploadFile(where);
         },
         screenshot: (file, { fullPage }) => page.screenshot({ path: file, fullPage }),
-        close: () => context.close(),
+        close: () => (first ? context.close() : page.close()),
+        openTab: () => firefoxTab(context, viewport, phone, false),
       });
-    },
-    async close() {
-      await browser.close();
-      await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
-      await rm(uploads, { recursive: true, force: true }).catch(() => {});
-    },
-  };
+  }
 }
 
 // ------------------------------------------------------------------ WebKit
@@ -345,33 +357,71 @@ async function launchWebKit() {
     driverOutput: () => output.join(''),
     async newPage({ viewport = { width: 1024, height: 800 } } = {}) {
       const b = await session();
-      const native = nativeRecorder();
+      // WebDriver classic drives one window at a time: every command of a tab first switches to
+      // its window, one command at a time per session (tabs of one page share the session).
+      const shared = { b, opener: undefined, current: undefined, queue: Promise.resolve(), started: false, closed: false };
       try {
-        // A window opened by script with a size and no toolbar has exactly that viewport; the
-        // first window keeps MiniBrowser's toolbar, which is wider than a phone (447 px minimum).
-        const opener = await b.getWindowHandle();
-        await b.execute((w, h) => void window.open('about:blank', '_blank', `popup,width=${w},height=${h}`), viewport.width, viewport.height);
-        let handle;
-        for (let i = 0; i < 50 && !handle; i++) {
-          handle = (await b.getWindowHandles()).find((h) => h !== opener);
-          if (!handle) await new Promise((r) => setTimeout(r, 100));
-        }
-        if (!handle) throw new Error('MiniBrowser did not open the page window');
-        await b.switchToWindow(handle);
-        const size = await b.execute(() => [window.innerWidth, window.innerHeight]);
-        if (size[0] !== viewport.width || size[1] !== viewport.height) await b.setWindowSize(viewport.width, viewport.height);
+        shared.opener = await b.getWindowHandle();
+        return await webkitTab(shared, viewport);
       } catch (error) {
         await b.deleteSession().catch(() => {});
         throw error;
       }
-      return wrapPage('webkit', viewport, native, {
-        async goto(url) {
+    },
+    async close() {
+      driver.stop();
+      await rm(uploads, { recursive: true, force: true }).catch(() => {});
+    },
+  };
+
+  /** A window of `shared.b` as a page: the first one (newPage) or another tab of it (openTab). */
+  async function webkitTab(shared, viewport) {
+    const { b } = shared;
+    const native = nativeRecorder();
+    const locked = (task) => {
+      const run = shared.queue.then(task, task);
+      shared.queue = run.catch(() => {});
+      return run;
+    };
+    let handle;
+    const inWindow = (fn) =>
+      locked(async () => {
+        if (shared.current !== handle) {
+          await b.switchToWindow(handle);
+          shared.current = handle;
+        }
+        return fn();
+      });
+    await locked(async () => {
+      // A window opened by script with a size and no toolbar has exactly that viewport; the
+      // first window keeps MiniBrowser's toolbar, which is wider than a phone (447 px minimum).
+      if (shared.current !== shared.opener) await b.switchToWindow(shared.opener);
+      shared.current = shared.opener;
+      const known = new Set(await b.getWindowHandles());
+      await b.execute((w, h) => void window.open('about:blank', '_blank', `popup,width=${w},height=${h}`), viewport.width, viewport.height);
+      for (let i = 0; i < 50 && !handle; i++) {
+        handle = (await b.getWindowHandles()).find((h) => !known.has(h));
+        if (!handle) await new Promise((r) => setTimeout(r, 100));
+      }
+      if (!handle) throw new Error('MiniBrowser did not open the page window');
+      await b.switchToWindow(handle);
+      shared.current = handle;
+      const size = await b.execute(() => [window.innerWidth, window.innerHeight]);
+      if (size[0] !== viewport.width || size[1] !== viewport.height) await b.setWindowSize(viewport.width, viewport.height);
+    });
+    const first = !shared.started;
+    shared.started = true;
+    let closed = false;
+    return wrapPage('webkit', viewport, native, {
+      goto: (url) =>
+        inWindow(async () => {
           await b.url(url); // WebDriver classic waits for the load; it reports no status or headers
           return null;
-        },
-        evaluate: (fn, arg) => b.execute(fn, arg),
-        click: async (selector) => (await b.$(selector)).click(),
-        async fill(selector, text) {
+        }),
+      evaluate: (fn, arg) => inWindow(() => b.execute(fn, arg)),
+      click: (selector) => inWindow(async () => (await b.$(selector)).click()),
+      fill: (selector, text) =>
+        inWindow(async () => {
           const el = await b.$(selector);
           const type = await el.getAttribute('type');
           if (['date', 'time', 'datetime-local', 'month', 'week', 'color', 'range'].includes(type)) {
@@ -381,20 +431,23 @@ async function launchWebKit() {
             await el.clearValue();
             await el.addValue(text);
           }
-        },
-        selectOption: async (selector, value) => (await b.$(selector)).selectByAttribute('value', value),
-        async check(selector) {
+        }),
+      selectOption: (selector, value) => inWindow(async () => (await b.$(selector)).selectByAttribute('value', value)),
+      check: (selector) =>
+        inWindow(async () => {
           const el = await b.$(selector);
           if (!(await el.isSelected())) await el.click();
-        },
-        async setInputFiles(selector, file) {
+        }),
+      setInputFiles: (selector, file) =>
+        inWindow(async () => {
           const dir = path.join(uploads, String(++files));
           await mkdir(dir);
           const where = path.join(dir, file.name);
           await writeFile(where, file.buffer);
           await (await b.$(selector)).addValue(where);
-        },
-        async screenshot(file, { fullPage }) {
+        }),
+      screenshot: (file, { fullPage }) =>
+        inWindow(async () => {
           // WebDriver classic captures the viewport: for the whole page, size the window to it first.
           const height = fullPage ? await b.execute(() => Math.ceil(document.documentElement.scrollHeight)) : 0;
           const grow = height > viewport.height;
@@ -403,15 +456,25 @@ async function launchWebKit() {
           await b.execute(afterNextPaint);
           await b.saveScreenshot(file);
           if (grow) await b.setWindowSize(viewport.width, viewport.height);
-        },
-        close: () => b.deleteSession(),
-      });
-    },
-    async close() {
-      driver.stop();
-      await rm(uploads, { recursive: true, force: true }).catch(() => {});
-    },
-  };
+        }),
+      async close() {
+        if (closed) return;
+        closed = true;
+        // The first tab ends the session (the whole MiniBrowser, every tab), as in the other
+        // engines, where it closes the browser context; another tab closes its window only.
+        if (shared.closed) return undefined;
+        if (first) {
+          shared.closed = true;
+          return locked(() => b.deleteSession());
+        }
+        return inWindow(async () => {
+          await b.closeWindow();
+          shared.current = undefined;
+        });
+      },
+      openTab: () => webkitTab(shared, viewport),
+    });
+  }
 }
 
 /** Runs in the page: resolves once two frames were painted (or after 500 ms if the window does not paint). */
@@ -449,6 +512,10 @@ function wrapPage(engine, viewport, native, raw) {
     selectOption: raw.selectOption,
     check: raw.check,
     close: raw.close,
+    openTab: () => {
+      if (!raw.openTab) throw new Error(`${engine}: this driver cannot open another tab`);
+      return raw.openTab();
+    },
     limitUpload: (bytesPerSecond) => (raw.limitUpload ? raw.limitUpload(bytesPerSecond) : Promise.resolve(false)),
     async waitForFunction(fn, arg, { timeout = 15_000, interval = 50 } = {}) {
       const until = Date.now() + timeout;

@@ -1,0 +1,310 @@
+// Several tabs on one session, and bank returns, in each real engine (see
+// drivers.mjs; tabs of one test share one browser context: page.openTab()).
+//
+// The page (test/browser/tabs-page) bundles the BUILT package with Vite, is
+// served with a strict CSP, and talks to the testing kit over node:http on
+// another origin (lib.mjs). The "bank" is a static page on a third origin that
+// does nothing: the test itself loads the return address in a new tab, as a
+// bank app on a phone would open it.
+//
+//   1. duplicated tab: sessionStorage copied into tab B; A and B alternate steps
+//   2. bank return in a new tab (localStorage); a third tab that resumed the
+//      session before A left follows to `completed` without onTempToken
+//   3. tampered, missing and replayed `state`: redirect_state_mismatch, nothing sent
+
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DIST, ROOT, assertClean, pageMonitorPlugin, startKitServer, startStaticServer, withConsoleTail, withTimeout } from './lib.mjs';
+
+const PAGE_DIR = path.join(ROOT, 'test/browser/tabs-page');
+const BANK_DIR = path.join(ROOT, 'test/browser/tabs-bank');
+const OUT_DIR = path.join(ROOT, '.tmp/browser/tabs-page');
+const SKILL = 'xyz_psd2_sbx_#1.0';
+const STEPS = ['product_form', 'personal_data', 'bank_redirect', 'confirm'];
+const VIEWPORT = { width: 760, height: 820 };
+
+const csp = (apiOrigin) => [`default-src 'none'`, `script-src 'self'`, `connect-src ${apiOrigin}`, `img-src 'self' data:`, `style-src 'self'`].join('; ');
+
+let built;
+async function buildPage() {
+  built ??= (async () => {
+    const dist = path.join(DIST, 'index.js');
+    await readFile(dist).catch(() => {
+      throw new Error(`${dist} is missing: run \`npm run build\` first (npm run test:browser does).`);
+    });
+    const { build } = await import('vite');
+    const output = await build({
+      configFile: false,
+      root: PAGE_DIR,
+      base: './',
+      logLevel: 'warn',
+      plugins: [pageMonitorPlugin()],
+      resolve: { alias: [{ find: /^onboarding-sdk$/, replacement: dist }] },
+      build: { outDir: OUT_DIR, emptyOutDir: true, sourcemap: false, target: 'es2022', reportCompressedSize: false },
+    });
+    const moduleIds = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output).filter((o) => o.type === 'chunk').flatMap((c) => c.moduleIds);
+    assert.ok(moduleIds.includes(dist), 'the page bundle must contain the built dist/index.js');
+    assert.ok(!moduleIds.some((id) => id.startsWith(path.join(ROOT, 'src') + path.sep)), 'the page bundle must not use src/');
+  })().catch((error) => {
+    built = undefined;
+    throw error;
+  });
+  return built;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A kit, the app's origin (strict CSP) and the bank's origin; `tab(name, storage, extra)` opens app tabs in ONE browser context. */
+async function setup(browser) {
+  await buildPage();
+  const suffix = Math.random().toString(36).slice(2, 10);
+  const creds = { clientId: 'browser-client', clientAppKey: `appkey_${suffix}_public`, clientSecret: `secret_${suffix}_backend` };
+  const bank = await startStaticServer(BANK_DIR);
+  const kit = await startKitServer({ skills: { [SKILL]: { steps: STEPS, responses: { bank_redirect: { redirect_url: `${bank.origin}/?sca=1` } } } }, ...creds });
+  const site = await startStaticServer(OUT_DIR, { headers: { 'content-security-policy': csp(kit.origin) } });
+  const tabs = [];
+  const hash = (name, storage, extra = {}) =>
+    new URLSearchParams({ api: kit.baseUrl, backend: kit.backendUrl, clientId: creds.clientId, appKey: creds.clientAppKey, skill: SKILL, steps: STEPS.join(','), storage, tab: name, ...extra }).toString();
+  /** Opens a tab (the first one makes the context) at `url` or the app's start page. */
+  async function tab(name, storage, { url, extra } = {}) {
+    const page = tabs.length ? await tabs[0].openTab() : await browser.newPage({ viewport: VIEWPORT });
+    page.label = name;
+    tabs.push(page);
+    await page.goto(url ?? `${site.origin}/#${hash(name, storage, extra)}`);
+    await page.waitForSelector('html[data-ready="true"]', { timeout: 15_000 });
+    return page;
+  }
+  async function close() {
+    // Closing the first tab closes the context with every tab (on WebKit: the WebDriver session).
+    await tabs[0]?.close().catch(() => {});
+    await Promise.all([site.close(), bank.close(), kit.close()]);
+  }
+  return { kit, site, bank, creds, tab, hash, close, tabs };
+}
+
+/** Runs the driver's `t.<method>(...args)` in `page`. */
+async function call(page, method, ...args) {
+  try {
+    // As a JSON string: WebKitWebDriver fails a script whose result object has an `error` key.
+    const json = await page.evaluate(async ({ method, args }) => JSON.stringify((await window.t[method](...args)) ?? null), { method, args });
+    return JSON.parse(json);
+  } catch (error) {
+    if (error instanceof Error) error.message = `tab ${page.label}: t.${method}() threw: ${error.message}`;
+    throw error;
+  }
+}
+
+async function expectOk(page, method, ...args) {
+  const result = await call(page, method, ...args);
+  assert.ok(result?.ok, `tab ${page.label}: t.${method}(${args.map((a) => JSON.stringify(a)).join(', ')}) failed: ${JSON.stringify(result?.error ?? result)}`);
+  return result;
+}
+
+/** The kit saw every nonce once, every call succeeded, one session went through every step, one hand-off. */
+function assertServerSide(kit, log) {
+  assert.deepEqual(kit.unexpected, [], 'every request to the API origin was one the kit knows');
+  const { requests, sessions } = kit.api;
+  const sent = requests.map((r) => r.nonce).filter(Boolean);
+  const twice = sent.filter((n, i) => sent.indexOf(n) !== i);
+  assert.deepEqual(twice, [], `the fake API saw a nonce twice (${sent.length} nonces sent)`);
+  assert.ok(
+    requests.every((r) => r.responseStatus === 200),
+    `every API call succeeded: ${requests.map((r) => `${r.endpoint}=${r.responseStatus}`)}`,
+  );
+  assert.equal(sessions.length, 1, 'exactly one session');
+  assert.equal(sessions[0].status, 'SESSION_COMPLETED');
+  assert.deepEqual(sessions[0].completedSteps, STEPS);
+  assert.equal(kit.api.issuedTempTokens.length, 1);
+  assert.equal(kit.handoffs.length, 1, 'the backend got the temp token exactly once');
+  assert.equal(kit.handoffs[0].exchangeStatus, 200);
+  log(`${requests.length} API calls, ${sent.length} distinct nonces sent, 1 hand-off (from tab ${kit.handoffs[0].tab})`);
+  return sessions[0];
+}
+
+async function waitCompleted(page) {
+  await page.waitForFunction(() => window.t.snapshot()?.status === 'completed', null, { timeout: 10_000, interval: 100 });
+  return call(page, 'info');
+}
+
+// ---------------------------------------------------------------------------- 1
+
+async function duplicatedTab({ browser, log, screenshot }) {
+  const env = await setup(browser);
+  let current;
+  try {
+    const A = (current = await env.tab('A', 'session'));
+    const started = await expectOk(A, 'start');
+    await expectOk(A, 'step', 'product_form');
+    // "Duplicate tab": B gets a copy of A's sessionStorage before its client exists.
+    const copied = await call(A, 'sessionEntries');
+    assert.ok(Object.keys(copied).length > 0, 'A keeps the session in sessionStorage');
+    const B = (current = await env.tab('B', 'session', { extra: { seed: JSON.stringify(copied) } }));
+    const resumed = await expectOk(B, 'resume');
+    assert.equal(resumed.snapshot.id, started.snapshot.id, 'B resumed the same session');
+    assert.deepEqual(resumed.snapshot.completedSteps, ['product_form']);
+
+    // Alternately, each from its own (stale) copy: the cross-tab record gives each the newest nonce.
+    const order = [
+      [B, 'personal_data'],
+      [A, 'bank_redirect'],
+      [B, 'confirm'],
+    ];
+    let last;
+    for (const [page, step] of order) {
+      current = page;
+      last = await expectOk(page, 'step', step);
+    }
+    assert.equal(last.completed, true, 'the last step completed the session');
+    assert.equal(last.handedOff, true, 'onTempToken settled in the completing tab');
+
+    const infoA = await waitCompleted(A);
+    const infoB = await call(B, 'info');
+    assert.equal(infoB.tokenCalls, 1, 'onTempToken ran once in B, the tab that completed');
+    assert.equal(infoA.tokenCalls, 0, 'onTempToken never ran in A');
+    assert.ok(infoA.events.includes('session:synced'), `A was told of B's steps (session:synced): ${infoA.events}`);
+    assert.ok(infoA.events.includes('session:completed'), `A emitted session:completed: ${infoA.events}`);
+    const session = assertServerSide(env.kit, log);
+    assert.equal(session.id, started.snapshot.id);
+    assert.equal(env.kit.handoffs[0].tab, 'B');
+    log(`A: ${infoA.notified} snapshot updates, events ${infoA.events.join(' ')}`);
+    for (const page of [A, B]) await assertClean(page);
+    await B.screenshot(screenshot('tabs-duplicated-B'));
+    await A.screenshot(screenshot('tabs-duplicated-A'));
+  } catch (error) {
+    throw current ? await withConsoleTail(current, error) : error;
+  } finally {
+    await env.close();
+  }
+}
+
+// ------------------------------------------------------------------ 2 and 3
+
+/** Tab A (localStorage) runs to the bank step with a return address, follows the redirect to the bank; returns what it needs. */
+async function leaveForBank(env, A, { before } = {}) {
+  await expectOk(A, 'start');
+  await expectOk(A, 'step', 'product_form');
+  await expectOk(A, 'step', 'personal_data');
+  const other = before ? await before() : undefined;
+  const returnBase = `${env.site.origin}/#${env.hash('B', 'local')}`;
+  const bankStep = await expectOk(A, 'step', 'bank_redirect', returnBase);
+  const returnUrl = bankStep.sent.return_url;
+  assert.ok(new URL(returnUrl).searchParams.get('state'), 'the return address carries a state');
+  assert.equal(bankStep.data.redirect_url, `${env.bank.origin}/?sca=1`);
+  await expectOk(A, 'follow', bankStep.data.redirect_url);
+  await A.waitForFunction((origin) => location.origin === origin && document.getElementById('bank') !== null, env.bank.origin, { timeout: 10_000 });
+  return { returnUrl, other };
+}
+
+/** The address the bank sends the user back to: the return URL plus the bank's own parameter, opened on the app page. */
+function backFromBank(env, returnUrl, { state, tab = 'B' } = {}) {
+  const url = new URL(returnUrl);
+  url.pathname = '/';
+  url.searchParams.set('code', 'bank-ok');
+  if (state === null) url.searchParams.delete('state');
+  else if (state !== undefined) url.searchParams.set('state', state);
+  url.hash = env.hash(tab, 'local');
+  return url.href;
+}
+
+async function bankReturnInNewTab({ browser, log, screenshot }) {
+  const env = await setup(browser);
+  let current;
+  try {
+    const A = (current = await env.tab('A', 'local'));
+    let C;
+    const { returnUrl } = await leaveForBank(env, A, {
+      // The tab that stays open: it resumed the session before A left for the bank.
+      before: async () => {
+        C = current = await env.tab('C', 'local');
+        const resumed = await expectOk(C, 'resume');
+        assert.deepEqual(resumed.snapshot.completedSteps, ['product_form', 'personal_data']);
+      },
+    });
+    const sentBefore = env.kit.api.requests.length;
+    const B = (current = await env.tab('B', 'local', { url: backFromBank(env, returnUrl) }));
+    const back = await expectOk(B, 'handleReturn');
+    assert.deepEqual(back.params, { code: 'bank-ok' }, 'the bank parameters come back, state removed');
+    assert.ok(!new URL(back.href).searchParams.has('state'), `the state left the address bar: ${back.href}`);
+    assert.deepEqual(back.snapshot.completedSteps, ['product_form', 'personal_data', 'bank_redirect']);
+    assert.equal(env.kit.api.requests.length, sentBefore, 'handleRedirect itself sent nothing');
+    const last = await expectOk(B, 'step', 'confirm');
+    assert.equal(last.completed, true);
+    assert.equal(last.handedOff, true);
+
+    const infoC = await waitCompleted(C);
+    const infoB = await call(B, 'info');
+    assert.equal(infoB.tokenCalls, 1, 'onTempToken ran once, in B');
+    assert.equal(infoC.tokenCalls, 0, 'onTempToken never ran in C');
+    assert.ok(infoC.events.includes('session:synced'), `C was told (session:synced): ${infoC.events}`);
+    assertServerSide(env.kit, log);
+    assert.equal(env.kit.handoffs[0].tab, 'B');
+    log(`C: ${infoC.notified} snapshot updates, events ${infoC.events.join(' ')}`);
+    for (const page of [B, C]) await assertClean(page);
+    await B.screenshot(screenshot('tabs-bank-return-B'));
+    await C.screenshot(screenshot('tabs-bank-return-C'));
+  } catch (error) {
+    throw current ? await withConsoleTail(current, error) : error;
+  } finally {
+    await env.close();
+  }
+}
+
+async function badReturns({ browser, log, screenshot }) {
+  const env = await setup(browser);
+  let current;
+  try {
+    const A = (current = await env.tab('A', 'local'));
+    const { returnUrl } = await leaveForBank(env, A);
+    const state = new URL(returnUrl).searchParams.get('state');
+    const flipped = state.slice(0, -1) + (state.at(-1) === '0' ? '1' : '0');
+
+    /** Loads `url` in tab T, calls handleRedirect; it must reject with redirect_state_mismatch and nothing may reach the API. */
+    const refused = async (T, url, what) => {
+      const before = env.kit.log.length;
+      await T.goto(url);
+      await T.waitForSelector('html[data-ready="true"]');
+      const result = await call(T, 'handleReturn');
+      assert.equal(result.ok, false, `${what}: handleRedirect resolved`);
+      assert.equal(result.error.code, 'redirect_state_mismatch', `${what}: ${JSON.stringify(result.error)}`);
+      await sleep(400);
+      assert.deepEqual(env.kit.log.slice(before), [], `${what}: the fake API received a request`);
+      log(`${what}: redirect_state_mismatch, no request`);
+    };
+    const T = (current = await env.tab('T', 'local'));
+    await refused(T, backFromBank(env, returnUrl, { state: flipped, tab: 'T' }), 'tampered state');
+    await refused(T, backFromBank(env, returnUrl, { state: null, tab: 'T' }), 'missing state');
+
+    // The refusals consumed nothing: the genuine return still works.
+    const B = (current = await env.tab('B', 'local', { url: backFromBank(env, returnUrl) }));
+    await expectOk(B, 'handleReturn');
+    const last = await expectOk(B, 'step', 'confirm');
+    assert.equal(last.completed, true);
+    assertServerSide(env.kit, log);
+
+    current = T;
+    await refused(T, backFromBank(env, returnUrl, { tab: 'T' }), 'replayed return (after a successful one)');
+    await assertClean(T);
+    await assertClean(B);
+    await T.screenshot(screenshot('tabs-bad-return'));
+  } catch (error) {
+    throw current ? await withConsoleTail(current, error) : error;
+  } finally {
+    await env.close();
+  }
+}
+
+export const tests = [
+  {
+    name: 'duplicated tab (sessionStorage copied): two tabs alternate steps, no nonce twice, onTempToken once in the completing tab, the other follows to completed',
+    fn: (ctx) => withTimeout(duplicatedTab(ctx), 90_000, 'the duplicated-tab flow'),
+  },
+  {
+    name: 'bank return in a new tab (localStorage): handleRedirect resumes and completes; a tab left open follows to completed without onTempToken',
+    fn: (ctx) => withTimeout(bankReturnInNewTab(ctx), 90_000, 'the bank-return flow'),
+  },
+  {
+    name: 'tampered, missing and replayed state: redirect_state_mismatch and nothing sent',
+    fn: (ctx) => withTimeout(badReturns(ctx), 90_000, 'the bad-return checks'),
+  },
+];
