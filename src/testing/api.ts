@@ -1,5 +1,6 @@
 /** `createMockOnboardingApi`: resolves the options and wires state, faults, clock and handlers together. */
 import { NONCE_TTL_MS } from '../defaults.js';
+import { BANK_PATH, BankDesk, checkBankStep } from './bank.js';
 import { createClock } from './clock.js';
 import { checkAllowedOrigins } from './cors.js';
 import { FaultQueue } from './faults.js';
@@ -16,9 +17,9 @@ import type { MockOnboardingApi, MockOnboardingApiOptions, MockSkill, RecordedRe
  * steps a skill lists under `uploads`.
  *
  * @throws TypeError when an option cannot work: no `clientId`/`clientAppKey`
- * (and no `acceptAnyCredentials`), a skill without steps, `responses` or
- * `uploads` naming a step the skill does not have, an `allowedOrigins` entry
- * that is not an origin.
+ * (and no `acceptAnyCredentials`), a skill without steps, `responses`,
+ * `uploads` or `bank` naming a step the skill does not have (or `bank` on the
+ * last step), an `allowedOrigins` entry that is not an origin.
  *
  * @example
  * const api = createMockOnboardingApi({
@@ -41,6 +42,7 @@ export function createMockOnboardingApi(options: MockOnboardingApiOptions): Mock
   // Date.now is looked up at each call, not captured here, so vitest's fake
   // timers (which replace Date.now later) move the kit's time too.
   const clock = createClock(options.now ?? (() => Date.now()), options.clock ?? 'real');
+  const bank = new BankDesk(`${baseUrl}${BANK_PATH}`);
   const state = new OnboardingState(
     {
       skills: checkSkills(options.skills),
@@ -52,6 +54,7 @@ export function createMockOnboardingApi(options: MockOnboardingApiOptions): Mock
       uploadRotatesNonce: options.uploadRotatesNonce ?? true,
       lastStepNonce: options.lastStepNonce ?? false,
       requireTenantUserId: options.requireTenantUserId ?? true,
+      bank,
     },
     clock,
   );
@@ -59,7 +62,7 @@ export function createMockOnboardingApi(options: MockOnboardingApiOptions): Mock
   const requests: RecordedRequest[] = [];
 
   return {
-    handlers: createHandlers({ baseUrl, state, faults, requests, allowedOrigins }),
+    handlers: createHandlers({ baseUrl, state, faults, requests, allowedOrigins, bank }),
     get requests() {
       return [...requests];
     },
@@ -70,9 +73,11 @@ export function createMockOnboardingApi(options: MockOnboardingApiOptions): Mock
       return state.issuedTempTokens();
     },
     clock: { now: clock.now, advance: clock.advance, set: clock.set },
+    bank: bank.view(),
     inject: (fault) => faults.add(fault),
     reset() {
       state.reset();
+      bank.reset();
       faults.clear();
       requests.length = 0;
       clock.reset();
@@ -124,6 +129,7 @@ function checkSkills(skills: Readonly<Record<string, MockSkill>>): Map<string, M
       }
     }
     checkUploads(name, skill);
+    checkBankStep(name, skill);
   }
   // Copied so that a test mutating its catalog object cannot change a running fake.
   return new Map(
@@ -133,6 +139,7 @@ function checkSkills(skills: Readonly<Record<string, MockSkill>>): Map<string, M
         steps: [...skill.steps],
         uploads: [...(skill.uploads ?? [])],
         ...(skill.responses && { responses: structuredClone(skill.responses) }),
+        ...(skill.bank && { bank: { ...skill.bank } }),
       },
     ]),
   );

@@ -4,6 +4,8 @@
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { CreateSessionResponse } from '../protocol.js';
+import { bankHandler } from './bank-page.js';
+import type { BankDesk } from './bank.js';
 import { describeParts, readJson, readMultipart, type ReadBody, type UploadParts } from './body.js';
 import { corsHeaders, preflight, type AllowedOrigins } from './cors.js';
 import { MockApiError } from './errors.js';
@@ -17,6 +19,7 @@ export interface HandlerContext {
   faults: FaultQueue;
   requests: RecordedRequest[];
   allowedOrigins: AllowedOrigins;
+  bank: BankDesk;
 }
 
 type Target = { sessionId?: string; stepId?: string };
@@ -33,6 +36,7 @@ export function createHandlers(ctx: HandlerContext): HttpHandler[] {
       handle(ctx, request, 'upload', { stepId: params.stepId }),
     ),
     http.post(`${baseUrl}/tokens`, ({ request }) => handle(ctx, request, 'tokens', {})),
+    bankHandler(baseUrl, ctx.bank, ctx.allowedOrigins),
   ];
 }
 

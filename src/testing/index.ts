@@ -6,6 +6,7 @@
  * same code runs in a page.
  */
 export { createMockOnboardingApi } from './api.js';
+export type { MockBank, MockBankBehaviour, MockBankOutcome, MockBankReturn, MockBankStep, MockBankVisit } from './bank-types.js';
 export type { MockClock } from './clock.js';
 export type { MockErrorBody } from './errors.js';
 export type { FaultHandle, FaultKind, FaultTarget, MockFault } from './faults.js';

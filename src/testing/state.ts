@@ -11,6 +11,7 @@ import type {
   UploadResponse,
 } from '../protocol.js';
 import { describeFile, isBlobLike, optionalString, requireObject, requireStrings, type UploadParts } from './body.js';
+import type { BankDesk } from './bank.js';
 import type { MockClock } from './clock.js';
 import { badRequest, notFound, unauthorized } from './errors.js';
 import { randomToken, randomUuid } from './random.js';
@@ -28,6 +29,8 @@ export interface StateConfig {
   uploadRotatesNonce: boolean;
   lastStepNonce: boolean;
   requireTenantUserId: boolean;
+  /** The fake bank: the bank step's return_url and ticket, the consent later steps need. */
+  bank: BankDesk;
 }
 
 interface SessionRecord {
@@ -93,7 +96,7 @@ export class OnboardingState {
 
   submitStep(sessionId: string, body: unknown): SubmitStepResponse {
     const fields = requireStrings(body, ['client_id', 'nonce', 'skill', 'step']);
-    requireObject(fields, 'data');
+    const stepData = requireObject(fields, 'data');
     this.checkClientId(fields.client_id);
     const session = this.sessions.get(sessionId);
     if (!session) throw notFound('invalid_session_id', `no session with id "${sessionId}"`);
@@ -111,13 +114,15 @@ export class OnboardingState {
       const why = session.steps.includes(fields.step) ? 'out of order' : `unknown to skill "${session.skill}"`;
       throw badRequest('invalid_step', `step "${fields.step}" is ${why}; expected "${expected}"`);
     }
+    const skill = this.config.skills.get(session.skill)!;
+    const returnUrl = this.config.bank.check(session.id, skill, session.completedSteps.length, fields.step, stepData);
 
     const stepId = randomUuid();
     session.completedSteps.push(fields.step);
     session.stepIds.push(stepId);
     this.stepsById.set(stepId, { session, name: fields.step });
-    const skill = this.config.skills.get(session.skill)!;
     const data = structuredClone(skill.responses?.[fields.step] ?? {});
+    if (returnUrl !== undefined) data.redirect_url = this.config.bank.open(session.id, skill.bank!, returnUrl);
 
     if (session.completedSteps.length < session.steps.length) {
       return { step_id: stepId, nonce: this.issueNonce(session), status: 'SESSION_IN_PROGRESS', data };

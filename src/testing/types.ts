@@ -4,6 +4,7 @@ import type { MockClock } from './clock.js';
 import type { FaultHandle, FaultKind, MockFault } from './faults.js';
 import type { RecordedFile } from './body.js';
 import type { MockEndpoint } from './endpoint.js';
+import type { MockBank, MockBankStep } from './bank-types.js';
 
 export type { MockEndpoint } from './endpoint.js';
 
@@ -13,7 +14,8 @@ export interface MockSkill {
   steps: readonly string[];
   /**
    * The `data` object answered for a step, by step name (default `{}`); e.g.
-   * `{ bank_redirect: { redirect_url: 'https://bank.example/sca' } }`.
+   * `{ bank_redirect: { redirect_url: 'https://bank.example/sca' } }` for a
+   * fixed address of your own (or use `bank` for the kit's own bank page).
    * A copy is sent each time, so a test mutating an answer cannot change the next one.
    */
   responses?: Readonly<Record<string, Record<string, unknown>>>;
@@ -27,6 +29,16 @@ export interface MockSkill {
    * @default [] (no step takes uploads)
    */
   uploads?: readonly string[];
+  /**
+   * Makes one step the PSD2 bank redirect, played by the kit, e.g.
+   * `{ step: 'bank_redirect' }`: that step requires `data.return_url` and
+   * answers `data.redirect_url`, the kit's fake bank page, which sends the user
+   * back with the `outcome` (see `MockBankStep`, `api.bank`). By default a
+   * later step is refused with `sca_not_completed` until the user came back
+   * approving (`requireApproval`).
+   * @default undefined (no step goes to the kit's bank; a static `responses` redirect_url still works)
+   */
+  bank?: MockBankStep;
 }
 
 /** Options of `createMockOnboardingApi`. */
@@ -194,8 +206,14 @@ export interface MockOnboardingApi {
   readonly issuedTempTokens: readonly string[];
   /** The kit's clock: `api.clock.advance(31 * 60_000)` makes the next request with a current nonce get 401 `expired_nonce`. */
   readonly clock: MockClock;
+  /**
+   * The fake bank of the skills' `bank` steps: `api.bank.next({ outcome: 'deny' })`,
+   * `api.bank.visits`, `api.bank.returns`, `api.bank.lastReturnUrl`. Its page
+   * requests are recorded there, not in `requests`, and take no faults.
+   */
+  readonly bank: MockBank;
   /** Queues a fault for the next matching request(s); faults apply in the order they were injected. */
   inject(fault: MockFault): FaultHandle;
-  /** Forgets sessions, tokens, recorded requests and pending faults, and undoes clock shifts. */
+  /** Forgets sessions, tokens, recorded requests, pending faults and the bank's tickets, queue and records, and undoes clock shifts. */
   reset(): void;
 }
