@@ -20,7 +20,7 @@ export interface SharedChain {
   issuedAt: number;
   completedSteps: readonly string[];
   stepIds: readonly string[];
-  lastStepId?: string | undefined;
+  lastStepId: string | undefined;
   /** Uploads accepted for the last step. */
   uploads: number;
   /** When a tab began a call with the nonce (on its clock); unset between calls. */

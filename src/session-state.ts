@@ -1,6 +1,5 @@
 import { OnboardingError } from './errors.js';
 import type { OnboardingEvents, OnboardingOperation } from './events.js';
-import type { SharedChain } from './cross-tab.js';
 import type { HandoffStatus } from './handoff.js';
 import type { SkillDefinition } from './skill.js';
 
@@ -67,7 +66,7 @@ export type SessionAction =
   | { type: 'expiring'; msLeft: number }
   | { type: 'end'; status: 'expired' | 'failed' }
   | { type: 'handoff'; handoff: HandoffStatus; error?: OnboardingError | undefined }
-  | { type: 'sync'; chain: SharedChain; expiresAt: number };
+  | { type: 'sync'; chain: Pick<SessionState, 'status' | 'completedSteps' | 'stepIds' | 'lastStepId' | 'uploads'>; expiresAt: number };
 
 /** The one place state changes: pure, so every transition reads in one switch. */
 export function reduce(state: SessionState, action: SessionAction): SessionState {
