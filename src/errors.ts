@@ -38,6 +38,14 @@ export type OnboardingErrorCode =
   | 'external_api_too_many_requests'
   | (string & {});
 
+/**
+ * The named members of {@link OnboardingErrorCode}, without the open `string`:
+ * what a table keyed by code can be checked against, e.g.
+ * `satisfies Record<KnownOnboardingErrorCode | 'default', string>` for a
+ * translation of `userMessage`'s sentences that tsc keeps complete.
+ */
+export type KnownOnboardingErrorCode = OnboardingErrorCode extends infer C ? (C extends string ? (string extends C ? never : C) : never) : never;
+
 /** One issue of a schema validation failure (Standard Schema shape, values never included). */
 export interface OnboardingValidationIssue {
   /** Human-readable, technical message from the schema library. */

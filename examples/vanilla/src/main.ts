@@ -6,13 +6,24 @@
  * msw's service worker (see mock-api.ts). Set VITE_ONBOARDING_API_URL,
  * VITE_ONBOARDING_CLIENT_ID and VITE_ONBOARDING_APP_KEY to talk to a real API.
  */
-import { OnboardingClient, isOnboardingError, type OnboardingSession } from 'onboarding-sdk';
+import { OnboardingClient, isOnboardingError, userMessage, type OnboardingSession, type UserMessages } from 'onboarding-sdk';
 import { kyc, type PersonalData, type ProductForm } from '../../shared/kyc';
 import '../../shared/style.css';
 
 const BACKEND_PATH = '/api/onboarding/temp-token';
 const env = import.meta.env;
 const realApi = typeof env.VITE_ONBOARDING_API_URL === 'string' && env.VITE_ONBOARDING_API_URL !== '';
+
+/**
+ * What the user reads when something fails: `userMessage` picks a short sentence
+ * by error code; these replace a few of its English defaults in the bank's own
+ * voice (a translation is the same kind of table). The technical details go to
+ * the console, never on screen.
+ */
+const MESSAGES: UserMessages = {
+  nonce_expired: 'For your security, verification sessions are short-lived. Please start again.',
+  server_error: 'Northwind’s verification service is busy. Please try again in a few minutes.',
+};
 
 type Screen = 'product' | 'personal' | 'documents' | 'confirm' | 'handoff' | 'done' | 'failed';
 type DocKind = 'id' | 'selfie';
@@ -124,23 +135,18 @@ async function act(form: HTMLFormElement, fn: () => Promise<void>) {
 }
 
 function handleError(error: unknown) {
-  if (!isOnboardingError(error)) {
-    console.error(error);
-    showAlert('Something went wrong. Please try again.');
-    return;
-  }
-  if (error.code === 'validation_error' && error.issues?.length) {
+  // The skill's schemas carry messages written for users (../shared/kyc.ts): show them next to their fields.
+  if (isOnboardingError(error) && error.code === 'validation_error' && error.issues?.length) {
     for (const issue of error.issues) setFieldError(String(issue.path?.[0] ?? ''), issue.message);
     return;
   }
+  console.error(error); // code, status, requestId and the technical message, for you
   if (session && session.status !== 'active' && session.status !== 'completed') {
-    return showFailed(
-      session.status === 'expired' ? 'Your session expired' : 'We lost track of your session',
-      'For your security, verification sessions are short-lived. Please start again.',
-    );
+    return showFailed(session.status === 'expired' ? 'Your session expired' : 'We could not continue', userMessage(error, MESSAGES));
   }
-  const hint = error.retryable ? ' Please try again.' : '';
-  showAlert(`${error.message}${hint}${error.requestId ? ` (reference ${error.requestId})` : ''}`);
+  // The provider's request id is what its support asks for: harmless to show, useful to quote.
+  const reference = isOnboardingError(error) && error.requestId ? ` (reference ${error.requestId})` : '';
+  showAlert(`${userMessage(error, MESSAGES)}${reference}`);
 }
 
 // ---------------------------------------------------------------- screens
@@ -294,7 +300,8 @@ function showDocuments() {
           });
         } catch (error) {
           status.textContent = `${file.name} · not uploaded`;
-          if (isOnboardingError(error) && error.code === 'validation_error') return setFieldError(kind, error.message);
+          // A file the skill's upload rules refuse: a sentence about the file, next to its picker.
+          if (isOnboardingError(error) && error.code === 'validation_error') return setFieldError(kind, userMessage(error, { validation_error: 'This file can’t be used. Please choose another one.' }));
           throw error;
         }
         bar.value = 1;
