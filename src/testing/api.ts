@@ -2,8 +2,9 @@
 import { NONCE_TTL_MS } from '../defaults.js';
 import { BANK_PATH, BankDesk, checkBankStep } from './bank.js';
 import { createClock } from './clock.js';
+import { applyScenario } from './scenarios.js';
 import { checkAllowedOrigins } from './cors.js';
-import { FaultQueue } from './faults.js';
+import { FaultQueue, type MockFault } from './faults.js';
 import { createHandlers } from './handlers.js';
 import { OnboardingState } from './state.js';
 import type { MockOnboardingApi, MockOnboardingApiOptions, MockSkill, RecordedRequest } from './types.js';
@@ -60,6 +61,7 @@ export function createMockOnboardingApi(options: MockOnboardingApiOptions): Mock
   );
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
+  const inject = (fault: MockFault) => faults.add(fault);
 
   return {
     handlers: createHandlers({ baseUrl, state, faults, requests, allowedOrigins, bank }),
@@ -74,7 +76,8 @@ export function createMockOnboardingApi(options: MockOnboardingApiOptions): Mock
     },
     clock: { now: clock.now, advance: clock.advance, set: clock.set },
     bank: bank.view(),
-    inject: (fault) => faults.add(fault),
+    inject,
+    scenario: (name, scenarioOptions) => applyScenario({ clock, bank: bank.view(), inject, nonceTtlMs }, name, scenarioOptions),
     reset() {
       state.reset();
       bank.reset();

@@ -8,6 +8,7 @@
 export { createMockOnboardingApi } from './api.js';
 export type { MockBank, MockBankBehaviour, MockBankOutcome, MockBankReturn, MockBankStep, MockBankVisit } from './bank-types.js';
 export type { MockClock } from './clock.js';
+export type { MockScenario, MockScenarioOptions } from './scenarios.js';
 export type { MockErrorBody } from './errors.js';
 export type { FaultHandle, FaultKind, FaultTarget, MockFault } from './faults.js';
 export type { RecordedFile } from './body.js';

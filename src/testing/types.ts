@@ -1,6 +1,7 @@
 /** Public types of the testing kit (options, what it records, its read-only views). */
 import type { HttpHandler } from 'msw';
 import type { MockClock } from './clock.js';
+import type { MockScenario, MockScenarioOptions } from './scenarios.js';
 import type { FaultHandle, FaultKind, MockFault } from './faults.js';
 import type { RecordedFile } from './body.js';
 import type { MockEndpoint } from './endpoint.js';
@@ -214,6 +215,12 @@ export interface MockOnboardingApi {
   readonly bank: MockBank;
   /** Queues a fault for the next matching request(s); faults apply in the order they were injected. */
   inject(fault: MockFault): FaultHandle;
+  /**
+   * Sets up a named scenario — `'sca-refused'`, `'expiry-mid-flow'`,
+   * `'lost-answer'`, `'rate-limited'` (see `MockScenario`) — in one call;
+   * returns the fault it queued, if any.
+   */
+  scenario(name: MockScenario, options?: MockScenarioOptions): FaultHandle | undefined;
   /** Forgets sessions, tokens, recorded requests, pending faults and the bank's tickets, queue and records, and undoes clock shifts. */
   reset(): void;
 }
