@@ -1,4 +1,4 @@
-// The toolchain (ky 2, vitest 5, msw 3, tsup 9) needs Node >= 22. `npm run`
+// The toolchain (vitest 5, msw 3, tsup 9) needs Node >= 22. `npm run`
 // puts node_modules/.bin first on PATH, where the `node` devDependency installs
 // Node 24; if that install was skipped (e.g. `npm ci --ignore-scripts`) scripts
 // would silently run on the machine's Node 20 and fail obscurely. Fail clearly.
