@@ -8,6 +8,7 @@
 // bank app on a phone would open it.
 //
 //   1. duplicated tab: sessionStorage copied into tab B; A and B alternate steps
+//      (and its negative control: the same with `crossTab: false` must fail)
 //   2. bank return in a new tab (localStorage); a third tab that resumed the
 //      session before A left follows to `completed` without onTempToken
 //   3. tampered, missing and replayed `state`: redirect_state_mismatch, nothing sent
@@ -15,7 +16,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DIST, ROOT, assertClean, pageMonitorPlugin, startKitServer, startStaticServer, withConsoleTail, withTimeout } from './lib.mjs';
+import { DIST, ROOT, assertClean, pageMonitorPlugin, problemLines, startKitServer, startStaticServer, withConsoleTail, withTimeout } from './lib.mjs';
 
 const PAGE_DIR = path.join(ROOT, 'test/browser/tabs-page');
 const BANK_DIR = path.join(ROOT, 'test/browser/tabs-bank');
@@ -178,6 +179,62 @@ async function duplicatedTab({ browser, log, screenshot }) {
   }
 }
 
+/**
+ * The negative control of duplicatedTab: the same tabs with `crossTab: false` in
+ * both clients. Each tab then submits with the nonce of its own copy, so the
+ * stale tab reuses the nonce its duplicate already spent — proof that the test
+ * above can fail, and that it is the coordination that makes it pass.
+ */
+async function duplicatedTabWithoutCrossTab({ browser, log, screenshot }) {
+  const env = await setup(browser);
+  let current;
+  try {
+    const off = { crossTab: 'off' };
+    const A = (current = await env.tab('A', 'session', { extra: off }));
+    const started = await expectOk(A, 'start');
+    await expectOk(A, 'step', 'product_form');
+    const copied = await call(A, 'sessionEntries');
+    const B = (current = await env.tab('B', 'session', { extra: { ...off, seed: JSON.stringify(copied) } }));
+    const resumed = await expectOk(B, 'resume');
+    assert.equal(resumed.snapshot.id, started.snapshot.id, 'B resumed the same session');
+    for (const page of [A, B]) assert.equal((await call(page, 'info')).crossTab, false, `tab ${page.label} runs with crossTab: false`);
+
+    current = B;
+    await expectOk(B, 'step', 'personal_data');
+    const spent = env.kit.api.requests.at(-1).nonce;
+    assert.ok(spent, 'B sent a nonce');
+
+    current = A;
+    const stale = await call(A, 'step', 'bank_redirect');
+    assert.equal(stale.ok, false, `without crossTab, the stale tab's step must fail: ${JSON.stringify(stale)}`);
+    assert.equal(stale.error.code, 'session_failed', JSON.stringify(stale.error));
+    assert.equal(stale.error.apiCode, 'invalid_nonce', JSON.stringify(stale.error));
+
+    const { requests, sessions } = env.kit.api;
+    const sent = requests.map((r) => r.nonce).filter(Boolean);
+    const twice = sent.filter((n, i) => sent.indexOf(n) !== i);
+    assert.deepEqual(twice, [spent], 'the fake API received the nonce B spent a second time, from A');
+    const last = requests.at(-1);
+    assert.equal(last.step, 'bank_redirect');
+    assert.equal(last.responseStatus, 401);
+    assert.deepEqual(sessions[0].completedSteps, ['product_form', 'personal_data'], 'the refused step was not recorded');
+    assert.equal(env.kit.handoffs.length, 0);
+    log(`A's bank_redirect: ${stale.error.code} (${stale.error.apiCode}, HTTP ${last.responseStatus}); nonce ${spent.slice(0, 8)}… sent twice`);
+
+    await assertClean(B);
+    // A's only problem may be the refused request itself (engines report a 401 on the console).
+    const lines = await problemLines(A);
+    const problems = lines.filter((line) => !/\b401\b/.test(line));
+    assert.deepEqual(problems, [], `tab A had other problems than the expected 401`);
+    log(`A reported ${lines.length} line(s) about the expected 401; B clean`);
+    await A.screenshot(screenshot('tabs-duplicated-no-crosstab-A'));
+  } catch (error) {
+    throw current ? await withConsoleTail(current, error) : error;
+  } finally {
+    await env.close();
+  }
+}
+
 // ------------------------------------------------------------------ 2 and 3
 
 /** Tab A (localStorage) runs to the bank step with a return address, follows the redirect to the bank; returns what it needs. */
@@ -298,6 +355,10 @@ export const tests = [
   {
     name: 'duplicated tab (sessionStorage copied): two tabs alternate steps, no nonce twice, onTempToken once in the completing tab, the other follows to completed',
     fn: (ctx) => withTimeout(duplicatedTab(ctx), 90_000, 'the duplicated-tab flow'),
+  },
+  {
+    name: 'negative control: the same duplicated tab with crossTab: false: the stale tab reuses a spent nonce and gets session_failed (invalid_nonce)',
+    fn: (ctx) => withTimeout(duplicatedTabWithoutCrossTab(ctx), 90_000, 'the duplicated-tab negative control'),
   },
   {
     name: 'bank return in a new tab (localStorage): handleRedirect resumes and completes; a tab left open follows to completed without onTempToken',

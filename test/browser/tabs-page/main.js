@@ -9,12 +9,14 @@
 //   tab                           a label shown on the page (A, B, C…)
 //   seed                          JSON of sessionStorage entries written BEFORE the client
 //                                 exists: a duplicated tab's copied sessionStorage
+//   crossTab = off                `crossTab: false` (the negative control: no tab coordination)
 import { OnboardingClient, isOnboardingError } from 'onboarding-sdk';
 
 const cfg = new URLSearchParams(location.hash.slice(1));
 const STEPS = (cfg.get('steps') ?? '').split(',').filter(Boolean);
 const storageKind = cfg.get('storage') === 'local' ? 'local' : 'session';
 const storage = storageKind === 'local' ? localStorage : sessionStorage;
+const crossTab = cfg.get('crossTab') !== 'off';
 
 // A browser's "duplicate tab" copies sessionStorage before the page runs: do that first.
 if (cfg.has('seed')) {
@@ -32,6 +34,7 @@ const client = new OnboardingClient({
   clientId: cfg.get('clientId'),
   clientAppKey: cfg.get('appKey'),
   storage,
+  ...(crossTab ? {} : { crossTab: false }),
   onTempToken: async (tempToken, info) => {
     state.tokenCalls++;
     note(`onTempToken → backend (session ${info.sessionId})`);
@@ -104,7 +107,7 @@ function attach(s) {
   return snapshot();
 }
 
-const failure = (error) => ({ ok: false, error: isOnboardingError(error) ? { code: error.code, message: error.message, retryable: error.retryable } : { message: String(error) } });
+const failure = (error) => ({ ok: false, error: isOnboardingError(error) ? { code: error.code, apiCode: error.apiCode, status: error.status, message: error.message, retryable: error.retryable } : { message: String(error) } });
 
 /** What the driver calls. Every call resolves with JSON; SDK errors come back as `{ ok: false, error }`. */
 window.t = {
@@ -166,12 +169,12 @@ window.t = {
   },
   snapshot,
   tokenCalls: () => state.tokenCalls,
-  info: () => ({ tokenCalls: state.tokenCalls, events: state.events, notified: state.notified, did: state.did, href: location.href }),
+  info: () => ({ crossTab, tokenCalls: state.tokenCalls, events: state.events, notified: state.notified, did: state.did, href: location.href }),
   /** The `sessionStorage` entries (what a duplicated tab would get). */
   sessionEntries: () => Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])),
 };
 
 $('tab').textContent = cfg.get('tab') ?? '?';
-$('storage').textContent = `${storageKind}Storage`;
+$('storage').textContent = `${storageKind}Storage${crossTab ? '' : ', crossTab: false'}`;
 render();
 document.documentElement.dataset.ready = 'true';
