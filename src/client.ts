@@ -14,7 +14,7 @@ import type { OnboardingSession } from './onboarding-session.js';
 import type { SessionContext } from './session-types.js';
 import type { SkillDefinition, UntypedSteps } from './skill.js';
 import { SessionStore } from './storage.js';
-import { canShareTabs, TabSync } from './cross-tab.js';
+import { canShareTabs, tabSync } from './cross-tab.js';
 import { handleReturn, type RedirectReturn } from './bank-redirect.js';
 import { apiUrl, post, toOnboardingError } from './transport.js';
 
@@ -66,7 +66,7 @@ export class OnboardingClient {
         if (this.#active === session) this.#store.save(record, held);
       },
       // Tabs coordinate only where they can share a session at all: through `storage`.
-      sync: this.#config.storage && this.#config.crossTab && canShareTabs() ? (id, host) => new TabSync(id, host, this.#config) : undefined,
+      sync: this.#config.storage && this.#config.crossTab && canShareTabs() ? (id, host) => tabSync(id, host, this.#config) : undefined,
       onEnded: (session, held) => {
         if (this.#active !== session) return;
         this.#active = undefined;

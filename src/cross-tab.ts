@@ -171,3 +171,13 @@ export class TabSync {
     this.#host.adopt(chain);
   }
 }
+
+/** A tab sync for the session, or none where the page may not share (an opaque origin: a sandboxed frame, some privacy modes). */
+export function tabSync(id: string, host: TabSyncHost, config: TabSyncConfig): TabSync | undefined {
+  try {
+    return new TabSync(id, host, config);
+  } catch {
+    host.log('cross-tab: BroadcastChannel refused; this tab acts alone');
+    return undefined;
+  }
+}

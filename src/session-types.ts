@@ -45,7 +45,7 @@ export interface SessionContext<S = { readonly id: string }> {
   /** Stores the session's resumable state — if it is the client's current session (one storage key per client). */
   persist: (session: S, record: StoredSession, held: readonly string[]) => void;
   /** Coordinates the session with other tabs; undefined without `storage`, with `crossTab: false`, or where the runtime cannot. */
-  sync?: ((id: string, host: TabSyncHost) => TabSync) | undefined;
+  sync?: ((id: string, host: TabSyncHost) => TabSync | undefined) | undefined;
   /** Called once the session can no longer be resumed (completed, expired, failed). */
   onEnded: (session: S, held: readonly string[]) => void;
 }

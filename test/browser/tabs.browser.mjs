@@ -3,15 +3,17 @@
 //
 // The page (test/browser/tabs-page) bundles the BUILT package with Vite, is
 // served with a strict CSP, and talks to the testing kit over node:http on
-// another origin (lib.mjs). The "bank" is a static page on a third origin that
-// does nothing: the test itself loads the return address in a new tab, as a
-// bank app on a phone would open it.
+// another origin (lib.mjs). In tests 1–3 the "bank" is a static page on a third
+// origin that does nothing: the test itself loads the return address in a new
+// tab, as a bank app on a phone would open it. Test 4 uses the kit's bank page.
 //
 //   1. duplicated tab: sessionStorage copied into tab B; A and B alternate steps
 //      (and its negative control: the same with `crossTab: false` must fail)
 //   2. bank return in a new tab (localStorage); a third tab that resumed the
 //      session before A left follows to `completed` without onTempToken
 //   3. tampered, missing and replayed `state`: redirect_state_mismatch, nothing sent
+//   4. the kit's own bank (`bank: { step }`, its page on the API's origin): a real
+//      same-tab round trip, Approve and Deny clicked on the bank page
 
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -56,17 +58,21 @@ async function buildPage() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A kit, the app's origin (strict CSP) and the bank's origin; `tab(name, storage, extra)` opens app tabs in ONE browser context. */
-async function setup(browser) {
+/**
+ * A kit, the app's origin (strict CSP) and the bank's origin; `tab(name, storage, extra)` opens app tabs in ONE browser context.
+ * `skill`, `steps` and `skillConfig` (the kit's per-skill options) default to the static-bank skill of tests 1–3.
+ */
+async function setup(browser, { skill = SKILL, steps = STEPS, skillConfig } = {}) {
   await buildPage();
   const suffix = Math.random().toString(36).slice(2, 10);
   const creds = { clientId: 'browser-client', clientAppKey: `appkey_${suffix}_public`, clientSecret: `secret_${suffix}_backend` };
   const bank = await startStaticServer(BANK_DIR);
-  const kit = await startKitServer({ skills: { [SKILL]: { steps: STEPS, responses: { bank_redirect: { redirect_url: `${bank.origin}/?sca=1` } } } }, ...creds });
+  const config = skillConfig ?? { responses: { bank_redirect: { redirect_url: `${bank.origin}/?sca=1` } } };
+  const kit = await startKitServer({ skills: { [skill]: { steps, ...config } }, ...creds });
   const site = await startStaticServer(OUT_DIR, { headers: { 'content-security-policy': csp(kit.origin) } });
   const tabs = [];
   const hash = (name, storage, extra = {}) =>
-    new URLSearchParams({ api: kit.baseUrl, backend: kit.backendUrl, clientId: creds.clientId, appKey: creds.clientAppKey, skill: SKILL, steps: STEPS.join(','), storage, tab: name, ...extra }).toString();
+    new URLSearchParams({ api: kit.baseUrl, backend: kit.backendUrl, clientId: creds.clientId, appKey: creds.clientAppKey, skill, steps: steps.join(','), storage, tab: name, ...extra }).toString();
   /** Opens a tab (the first one makes the context) at `url` or the app's start page. */
   async function tab(name, storage, { url, extra } = {}) {
     const page = tabs.length ? await tabs[0].openTab() : await browser.newPage({ viewport: VIEWPORT });
@@ -351,6 +357,132 @@ async function badReturns({ browser, log, screenshot }) {
   }
 }
 
+// ---------------------------------------------------------------------------- 4
+
+const KIT_SKILL = 'xyz_aisp_sbx_#1.0';
+const KIT_STEPS = ['consent_form', 'bank_redirect', 'confirm'];
+
+/**
+ * The same-tab round trip through the KIT's bank (`bank: { step }`): its page
+ * lives on the fake API's origin, a real top-level navigation away from the app;
+ * the test clicks Approve (or Deny) there, the kit answers 302 to the return
+ * address, and the app page loads again in the same tab (its sessionStorage,
+ * which holds the pending redirect, is the proof: another tab would not have it).
+ */
+async function kitBankRoundTrip({ browser, log, screenshot }, { deny = false } = {}) {
+  const env = await setup(browser, { skill: KIT_SKILL, steps: KIT_STEPS, skillConfig: { bank: { step: 'bank_redirect' } } });
+  const shot = deny ? 'tabs-kit-bank-deny' : 'tabs-kit-bank';
+  let current;
+  try {
+    // Nothing in the app's CSP restricts a top-level navigation (connect-src does not; navigate-to / form-action are not set).
+    assert.doesNotMatch(csp(env.kit.origin), /navigate-to|form-action/);
+    const A = (current = await env.tab('A', 'session'));
+    const started = await expectOk(A, 'start');
+    await expectOk(A, 'step', 'consent_form');
+    const bankStep = await expectOk(A, 'step', 'bank_redirect', `${env.site.origin}/#${env.hash('A', 'session')}`);
+    const state = new URL(bankStep.sent.return_url).searchParams.get('state');
+    assert.ok(state, 'the return address carries a state');
+    const redirect = new URL(bankStep.data.redirect_url);
+    assert.equal(redirect.origin, env.kit.origin, "the kit's bank page is on the fake API's origin");
+    assert.notEqual(redirect.origin, env.site.origin, "the bank page is not on the app's origin");
+    assert.equal(redirect.pathname, '/v1/bank/authorize');
+
+    const sentBefore = env.kit.api.requests.length;
+    await expectOk(A, 'follow', bankStep.data.redirect_url);
+    const onBank = await A.waitForFunction(() => document.getElementById('bank-approve') !== null && location.href, null, { timeout: 10_000 });
+    assert.equal(new URL(onBank).origin, env.kit.origin, `the tab is on the kit's bank page (${onBank})`);
+    assert.equal(await A.text('#bank-outcome'), 'approve');
+    await A.screenshot(screenshot(`${shot}-page`));
+
+    await A.click(deny ? '#bank-deny' : '#bank-approve');
+    await A.waitForFunction((origin) => location.origin === origin && document.documentElement.dataset.ready === 'true', env.site.origin, { timeout: 15_000 });
+    const landed = new URL(await A.evaluate(() => location.href));
+    assert.equal(landed.searchParams.get('state'), state, 'the bank sent the state back');
+    assert.equal(env.tabs.length, 1, 'one tab all along');
+
+    const back = await expectOk(A, 'handleReturn');
+    assert.deepEqual(back.params, deny ? { error: 'access_denied' } : { code: 'ok' }, 'the bank parameters, state removed');
+    assert.ok(!new URL(back.href).searchParams.has('state'), `the state left the address bar: ${back.href}`);
+    assert.equal(back.snapshot.id, started.snapshot.id, 'the same session, resumed from sessionStorage in the same tab');
+    assert.deepEqual(back.snapshot.completedSteps, ['consent_form', 'bank_redirect']);
+    assert.equal(env.kit.api.requests.length, sentBefore, 'the bank visit and handleRedirect sent no API call');
+
+    const { bank } = env.kit.api;
+    // The kit's bank page names an empty icon, so no engine asks the API origin for /favicon.ico
+    // (Firefox did, and the page's own CSP reported it): every problem line counts.
+    const appProblems = async () => ({ lines: await problemLines(A), noise: 0 });
+    assert.deepEqual(
+      bank.visits.map((v) => `${v.result} ${v.status}`),
+      ['page 200', 'return 302'],
+      `the bank page was shown once, then returned once: ${JSON.stringify(bank.visits)}`,
+    );
+    assert.equal(bank.returns.length, 1, 'one return from the bank');
+    assert.equal(bank.returns[0].outcome, deny ? 'deny' : 'approve');
+    assert.equal(bank.returns[0].sessionId, started.snapshot.id);
+    assert.equal(new URL(bank.returns[0].url).href, landed.href, 'the tab landed where the bank sent it');
+    assert.deepEqual(env.kit.unexpected, [], 'every request to the API origin was one the kit knows');
+
+    if (!deny) {
+      const last = await expectOk(A, 'step', 'confirm');
+      assert.equal(last.completed, true, 'confirm completed the session');
+      assert.equal(last.handedOff, true, 'onTempToken settled');
+      const info = await waitCompleted(A);
+      assert.equal(info.tokenCalls, 1, 'onTempToken ran exactly once');
+      const { requests, sessions } = env.kit.api; // read after the flow: the kit gives fresh copies
+      const sent = requests.map((r) => r.nonce).filter(Boolean);
+      assert.deepEqual(
+        sent.filter((n, i) => sent.indexOf(n) !== i),
+        [],
+        'the fake API saw no nonce twice',
+      );
+      assert.ok(
+        requests.every((r) => r.responseStatus === 200),
+        `every API call succeeded: ${requests.map((r) => `${r.endpoint}=${r.responseStatus}`)}`,
+      );
+      assert.equal(sessions.length, 1);
+      assert.equal(sessions[0].status, 'SESSION_COMPLETED');
+      assert.deepEqual(sessions[0].completedSteps, KIT_STEPS);
+      assert.equal(env.kit.handoffs.length, 1, 'the backend got the temp token exactly once');
+      assert.equal(env.kit.handoffs[0].exchangeStatus, 200);
+      const { lines, noise } = await appProblems();
+      assert.deepEqual(lines, [], `the page was not clean in ${A.engine}`);
+      log(
+        `approve: ${onBank.split('?')[0]} → ${landed.origin}, ${requests.length} API calls, ${sent.length} distinct nonces, 1 hand-off; bank visits ${bank.visits.map((v) => v.status)}` +
+          (noise ? `; ${noise} favicon CSP report(s) from the bank page ignored` : ''),
+      );
+      await A.screenshot(screenshot(`${shot}-done`));
+    } else {
+      const refused = await call(A, 'step', 'confirm');
+      assert.equal(refused.ok, false, `after Deny, confirm must be refused: ${JSON.stringify(refused)}`);
+      assert.equal(refused.error.apiCode, 'sca_not_completed', JSON.stringify(refused.error));
+      assert.equal(refused.error.status, 400, JSON.stringify(refused.error));
+      const { requests, sessions } = env.kit.api;
+      const last = requests.at(-1);
+      assert.equal(last.step, 'confirm');
+      assert.equal(last.responseStatus, 400);
+      assert.deepEqual(sessions[0].completedSteps, ['consent_form', 'bank_redirect'], 'the refused step was not recorded');
+      assert.equal(env.kit.handoffs.length, 0, 'nothing handed off');
+      assert.equal((await call(A, 'info')).tokenCalls, 0, 'onTempToken never ran');
+      // The only problem may be the refused request itself (engines report a 400 on the console).
+      const { lines, noise } = await appProblems();
+      assert.deepEqual(
+        lines.filter((line) => !/\b400\b/.test(line)),
+        [],
+        'the page had other problems than the expected 400',
+      );
+      log(
+        `deny: params ${JSON.stringify(back.params)}; confirm → ${refused.error.code} (${refused.error.apiCode}, HTTP 400); ${lines.length} console line(s) about the 400` +
+          (noise ? `; ${noise} favicon CSP report(s) from the bank page ignored` : ''),
+      );
+      await A.screenshot(screenshot(`${shot}-done`));
+    }
+  } catch (error) {
+    throw current ? await withConsoleTail(current, error) : error;
+  } finally {
+    await env.close();
+  }
+}
+
 export const tests = [
   {
     name: 'duplicated tab (sessionStorage copied): two tabs alternate steps, no nonce twice, onTempToken once in the completing tab, the other follows to completed',
@@ -367,5 +499,13 @@ export const tests = [
   {
     name: 'tampered, missing and replayed state: redirect_state_mismatch and nothing sent',
     fn: (ctx) => withTimeout(badReturns(ctx), 90_000, 'the bad-return checks'),
+  },
+  {
+    name: "the kit's bank on the API origin, same tab (sessionStorage): Approve → handleRedirect gives code=ok, state gone; confirm completes, onTempToken once, no nonce twice",
+    fn: (ctx) => withTimeout(kitBankRoundTrip(ctx), 90_000, "the kit's bank round trip"),
+  },
+  {
+    name: "the kit's bank, Deny: handleRedirect gives error=access_denied; confirm is refused with sca_not_completed, nothing handed off",
+    fn: (ctx) => withTimeout(kitBankRoundTrip(ctx, { deny: true }), 90_000, "the kit's bank deny round trip"),
   },
 ];
