@@ -19,8 +19,18 @@ export interface HandoffInfo {
  * Only `getItem`/`setItem`/`removeItem` are used, so any adapter works.
  */
 export interface StorageLike {
+  /**
+   * Reads the value stored under `key`.
+   * @returns The stored string, or `null` when there is none (as `Storage.getItem`).
+   */
   getItem(key: string): string | null;
+  /**
+   * Stores `value` (a JSON string) under `key`, replacing any previous value.
+   * May throw (e.g. quota exceeded): the session then goes on without being
+   * resumable, and a bank redirect is refused (its return could not be verified).
+   */
   setItem(key: string, value: string): void;
+  /** Deletes the value under `key` (a session that ended, a consumed bank redirect); a missing key is not an error. */
   removeItem(key: string): void;
 }
 

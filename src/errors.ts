@@ -126,7 +126,28 @@ export class OnboardingError extends Error {
   /** A log-friendly shape; `cause` is left out on purpose (it may be a foreign object). */
   toJSON() {
     const { name, code, message, status, requestId, apiCode, apiType, retryable, issues, retryAfterMs } = this;
-    return { name, code, message, status, requestId, apiCode, apiType, retryable, issues, retryAfterMs };
+    return {
+      /** Always `'OnboardingError'`, so a parsed log line can be recognised. */
+      name,
+      /** What went wrong: the SDK's code, or the API's `code` verbatim (see {@link OnboardingError.code}). */
+      code,
+      /** The technical message (for logs and support, not for end-users). */
+      message,
+      /** HTTP status when there was a response. */
+      status,
+      /** The API error body's `id`: what the provider's support asks for. */
+      requestId,
+      /** The API error body's `code`, when it sent one. */
+      apiCode,
+      /** The API error body's `type`, when it sent one. */
+      apiType,
+      /** Whether the same call, made again unchanged, may succeed. */
+      retryable,
+      /** Validation issues (paths and messages only, never the values). */
+      issues,
+      /** Server-requested wait before retrying, in milliseconds. */
+      retryAfterMs,
+    };
   }
 }
 

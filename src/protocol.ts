@@ -45,5 +45,8 @@ export interface ApiErrorBody {
   message?: string;
 }
 
-/** Documented error `type` values. */
+/**
+ * Documented error `type` values.
+ * @inline
+ */
 export type ApiErrorType = 'invalid_request' | 'unauthorized' | 'external_api_error' | 'internal_server_error';

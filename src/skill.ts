@@ -9,18 +9,44 @@ import { OnboardingError } from './errors.js';
 
 /** The Standard Schema v1 interface (https://standardschema.dev), inlined: it is a spec, not a dependency. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  /** The Standard Schema properties (zod, valibot, arktype… provide them). */
   readonly '~standard': {
+    /** The version number of the standard. */
     readonly version: 1;
+    /** The vendor name of the schema library, e.g. `'zod'`. */
     readonly vendor: string;
+    /** Validates an unknown input value; may return a promise for async schemas. */
     readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+    /** Inferred types associated with the schema (for type inference only; absent at runtime). */
+    readonly types?: {
+      /** The input type of the schema. */
+      readonly input: Input;
+      /** The output type of the schema. */
+      readonly output: Output;
+    } | undefined;
   };
 }
 
 /** A Standard Schema validation result. */
 export type StandardResult<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> };
+  | {
+      /** The typed output value. */
+      readonly value: Output;
+      /** The non-existent issues (a success has none). */
+      readonly issues?: undefined;
+    }
+  | {
+      /** The issues of failed validation. */
+      readonly issues: ReadonlyArray<{
+        /** The error message of the issue. */
+        readonly message: string;
+        /** The path of the issue, if any: property keys or `{ key }` segments. */
+        readonly path?: ReadonlyArray<PropertyKey | {
+          /** The key representing a path segment. */
+          readonly key: PropertyKey;
+        }> | undefined;
+      }>;
+    };
 
 /** The input type a schema accepts. */
 export type SchemaInput<S> = S extends StandardSchemaV1<infer I, unknown> ? I : never;

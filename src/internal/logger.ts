@@ -5,9 +5,29 @@ import { redact } from './redact.js';
  * of its level; a logger with `debug` only gets every line there.
  */
 export interface OnboardingLogger {
+  /**
+   * Receives `debug` lines, and every other level's lines the logger has no method for.
+   * @param message The line, prefixed `[onboarding-sdk]` and redacted of secrets.
+   * @param details Structured context (e.g. method, path, status); string values are redacted too.
+   */
   debug(message: string, details?: Record<string, unknown>): void;
+  /**
+   * Receives `info` lines: one per API call (method, path, status, duration, attempt).
+   * @param message The line, prefixed `[onboarding-sdk]` and redacted of secrets.
+   * @param details Structured context; string values are redacted too.
+   */
   info?(message: string, details?: Record<string, unknown>): void;
+  /**
+   * Receives `warn` lines: failed calls.
+   * @param message The line, prefixed `[onboarding-sdk]` and redacted of secrets.
+   * @param details Structured context (the API's code and request id, when known); string values are redacted too.
+   */
   warn?(message: string, details?: Record<string, unknown>): void;
+  /**
+   * Receives `error` lines: the SDK's own trouble, e.g. an event handler that threw.
+   * @param message The line, prefixed `[onboarding-sdk]` and redacted of secrets.
+   * @param details Structured context; string values are redacted too.
+   */
   error?(message: string, details?: Record<string, unknown>): void;
 }
 

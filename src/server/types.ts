@@ -12,6 +12,13 @@ export interface ExchangeRetryOptions {
 
 /** A sink for debug lines, e.g. `console`. Same shape as the client's `OnboardingLogger`. */
 export interface ExchangeLogger {
+  /**
+   * Receives the exchange's log lines: one per request (method, path, status,
+   * duration, attempt) and each retry wait. A logger that also has `info`,
+   * `warn` or `error` methods (e.g. `console`) gets those levels' lines there.
+   * @param message The line, prefixed `[onboarding-sdk]` and redacted of the client secret and the temp token.
+   * @param details Structured context; string values are redacted too.
+   */
   debug(message: string, details?: Record<string, unknown>): void;
 }
 
