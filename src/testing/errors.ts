@@ -7,10 +7,15 @@ import { randomUuid } from './random.js';
 
 /** The documented error body, with every field present (the kit always sends all of them). */
 export interface MockErrorBody {
+  /** A unique id of this error, as the API gives for support requests. */
   id: string;
+  /** The API's error family (e.g. `invalid_request`, `authentication_error`). */
   type: ApiErrorType;
+  /** The HTTP status, repeated in the body as the API does. */
   http: number;
+  /** The API's error code, e.g. `invalid_nonce`. */
   code: string;
+  /** A human-readable explanation, for developers. */
   message: string;
 }
 

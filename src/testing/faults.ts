@@ -33,6 +33,7 @@ export type MockFault = FaultTarget &
     | {
         /** Answer `status` without processing. */
         kind: 'status';
+        /** The HTTP status answered, e.g. 429 or 503. */
         status: number;
         /** Sent as `Retry-After`: seconds, or an HTTP date string. */
         retryAfter?: number | string;
@@ -60,11 +61,13 @@ export type MockFault = FaultTarget &
         kind: 'bare-message';
         /** Default 400. */
         status?: number;
+        /** The body's `message`. Default a generic one. */
         message?: string;
       }
     | {
         /** Wait, then process normally; the wait ends early (nothing processed) if the client aborts. */
         kind: 'delay';
+        /** How long to wait before processing, in ms; `'infinite'` never answers (a hung server). */
         ms: number | 'infinite';
       }
   );
