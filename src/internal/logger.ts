@@ -42,12 +42,14 @@ export type OnboardingLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 type Level = Exclude<OnboardingLogLevel, 'silent'>;
 const RANK: Record<OnboardingLogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 
-/** The SDK's internal log function; lines are `debug` unless told otherwise. */
-export type Log = (message: string, details?: Record<string, unknown>, level?: Level) => void;
+/** The SDK's internal log function; lines are `debug` unless told otherwise. `off` when there is no logger, so a caller can skip building a line. */
+export type Log = ((message: string, details?: Record<string, unknown>, level?: Level) => void) & { off?: boolean };
+
+const silent: Log = Object.assign(() => {}, { off: true });
 
 /** A log that redacts the given secrets from every line and every string detail, drops lines below `min`, and never throws. */
 export function createLog(logger: OnboardingLogger | undefined, secrets: () => ReadonlyArray<string | undefined>, min: OnboardingLogLevel = 'info'): Log {
-  if (!logger) return () => {};
+  if (!logger) return silent;
   return (message, details, level = 'debug') => {
     if (RANK[level] < RANK[min]) return;
     const s = secrets();
