@@ -11,10 +11,13 @@ export default defineConfig({
       { find: /^onboarding-sdk$/, replacement: src('index.ts') },
       { find: /^onboarding-sdk\/testing$/, replacement: src('testing/index.ts') },
       { find: /^onboarding-sdk\/server$/, replacement: src('server/index.ts') },
+      { find: /^onboarding-sdk\/react$/, replacement: src('react/index.ts') },
     ],
   },
+  // React tests and the React example are .tsx: the automatic runtime, as the example's Vite config has it.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     // Type tests run in the same `npm test`: tsc checks each *.test-d.ts, and an
     // expectTypeOf that does not hold, or an @ts-expect-error line that compiles, fails.
     typecheck: {

@@ -15,6 +15,7 @@ export default defineConfig({
     alias: [
       { find: /^onboarding-sdk$/, replacement: src('index.ts') },
       { find: /^onboarding-sdk\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^onboarding-sdk\/react$/, replacement: src('react/index.ts') },
     ],
   },
   optimizeDeps: { include: ['react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'msw', 'msw/browser', 'ky', 'mitt', 'zod/mini'] },

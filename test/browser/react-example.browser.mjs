@@ -2,7 +2,8 @@
 // dev server (JSX by Vite's built-in Oxc transform, React's development build,
 // so StrictMode double-invokes effects for real, plus the test's page monitor),
 // offline through msw's service worker. One session, one handoff, no console
-// error — on a phone (390×844, a screenshot of every screen) and on a desktop window.
+// error — on a phone (390×844, a screenshot of every screen) and on a desktop window,
+// where a refused selfie is chosen again alone and the accepted passport is sent once.
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -39,6 +40,13 @@ async function clickThrough({ browser, log, screenshot }, { phone }) {
     await form('documents-form');
     await assertCameraInputs(page, { idCamera: '#id-camera', idFile: '#id-file', selfie: '#selfie-file' });
     await page.setInputFiles('#id-file', { name: 'passport.jpg', mimeType: 'image/jpeg', buffer: pseudoRandomBytes(1024 * 1024, 3) });
+    if (!phone) {
+      // A selfie the skill refuses (GIF): the passport is accepted and kept, only the selfie input asks again.
+      await page.setInputFiles('#selfie-file', { name: 'selfie.gif', mimeType: 'image/gif', buffer: pseudoRandomBytes(10 * 1024, 5) });
+      await page.click('#documents-form button[type=submit]');
+      await page.waitForFunction(() => document.querySelector('[data-error-for="selfie"]').textContent !== '' && /passport\.jpg · uploaded/.test(document.querySelector('#id-status').textContent), undefined, { timeout: 20_000 });
+      assert.equal(await page.text('[data-error-for="id"]'), '');
+    }
     await page.setInputFiles('#selfie-file', { name: 'selfie.png', mimeType: 'image/png', buffer: pseudoRandomBytes(100 * 1024, 4) });
     // The page shows what was chosen (engines fire `change` at different times after the driver sets the file).
     await page.waitForFunction(() => /passport\.jpg/.test(document.querySelector('#id-status').textContent) && /selfie\.png/.test(document.querySelector('#selfie-status').textContent));
@@ -65,6 +73,7 @@ async function clickThrough({ browser, log, screenshot }, { phone }) {
     assert.equal(api.requests.filter((r) => r.startsWith('tokens=')).length, 1, 'handed off (and exchanged) once');
     assert.equal(api.requests.filter((r) => r.startsWith('steps:confirm')).length, 1);
     assert.ok(api.requests.every((r) => r.endsWith('=200')), 'every call succeeded');
+    // Each document once: the refused GIF never left the browser, the passport was not sent again.
     assert.deepEqual(api.uploads, [
       ['passport.jpg', 'image/jpeg', 1024 * 1024],
       ['selfie.png', 'image/png', 100 * 1024],

@@ -10,6 +10,8 @@
 //   6. onboarding-sdk/server refused under the `browser` condition (Node and a
 //      real Vite browser build), while a Vite browser build of the main entry
 //      works and carries no msw and no server code
+//   6b. React: the main entry's files (and the chunks they load) import no
+//      react; onboarding-sdk/react imports it, never bundles it
 //   7. SSR: importing the main entry (and constructing a client) in a fresh
 //      process reads no window/document/… and has no side effects
 //
@@ -34,6 +36,7 @@ const ENTRIES = {
   '.': { specifier: 'onboarding-sdk', exports: ['OnboardingClient', 'OnboardingError', 'defineSkill', 'isOnboardingError'] },
   './testing': { specifier: 'onboarding-sdk/testing', exports: ['createMockOnboardingApi'] },
   './server': { specifier: 'onboarding-sdk/server', exports: ['OnboardingError', 'exchangeTempToken', 'isOnboardingError'] },
+  './react': { specifier: 'onboarding-sdk/react', exports: ['useOnboarding'] },
 };
 const failures = [];
 let current = '';
@@ -214,6 +217,7 @@ for (const mode of ['import', 'require']) {
   );
 }
 await viteChecks();
+reactChecks();
 
 // --- 7. SSR -------------------------------------------------------------------------------------------
 section('SSR: the main entry in a fresh Node process (browser globals trapped)');
@@ -302,6 +306,40 @@ async function viteChecks() {
   check(modules.length === 0, `its module graph has none of: ${FORBIDDEN.modules.map(([n]) => n).join(', ')}`, modules.join(', '));
   const imports = main.imports.filter((i) => FORBIDDEN.imports.some(([, re]) => re.test(i)));
   check(imports.length === 0, 'it imports no msw at run time', imports.join(', '));
+}
+
+/** Bare specifiers an entry file of the installed package loads, following its relative chunks. */
+function bareImports(file) {
+  const seen = new Set();
+  const bare = new Set();
+  const visit = (path) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const code = readFileSync(path, 'utf8');
+    for (const [, spec] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)) {
+      if (spec.startsWith('.')) visit(join(dirname(path), spec));
+      else bare.add(spec);
+    }
+  };
+  visit(file);
+  return [...bare];
+}
+
+/** React is an optional peer: only onboarding-sdk/react may load it, and only as an import. */
+function reactChecks() {
+  section('React: only onboarding-sdk/react loads it');
+  const isReact = (spec) => /^react(-dom)?($|\/)/.test(spec);
+  for (const file of ['dist/index.js', 'dist/index.cjs']) {
+    const found = bareImports(join(installed, file)).filter(isReact);
+    check(found.length === 0, `${file} (and its chunks) import no React`, `imports ${found.join(', ')}`);
+  }
+  for (const file of ['dist/react/index.js', 'dist/react/index.cjs']) {
+    const imports = bareImports(join(installed, file));
+    const code = readFileSync(join(installed, file), 'utf8');
+    check(imports.includes('react') && !/__CLIENT_INTERNALS|react\.production|ReactSharedInternals/.test(code), `${file} imports react, bundles none of it`, `imports: ${imports.join(', ')}`);
+  }
+  const peer = manifest.peerDependencies?.react;
+  check(peer !== undefined && manifest.peerDependenciesMeta?.react?.optional === true, `react is an optional peer dependency (${peer})`);
 }
 
 function finish() {

@@ -23,8 +23,12 @@ export const FORBIDDEN = {
     ['server code (dist/server)', /[\\/]dist[\\/]server[\\/]/],
     ['the testing kit (dist/testing)', /[\\/]dist[\\/]testing[\\/]/],
     ['msw', /[\\/]node_modules[\\/](msw|@mswjs)[\\/]/],
+    ['React (onboarding-sdk/react only)', /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/],
   ],
-  imports: [['msw', /^(msw|@mswjs)($|\/)/]],
+  imports: [
+    ['msw', /^(msw|@mswjs)($|\/)/],
+    ['React', /^react(-dom)?($|\/)/],
+  ],
   // Text only the server helper or the kit contains (`client_secret` alone is not
   // one: the client names it to refuse it; the /tokens request body is).
   text: [

@@ -52,7 +52,7 @@ function print(name, title) {
   console.log('\n  onboarding-sdk, by source file:');
   for (const m of own) console.log(row(m.module, m.bytes));
 
-  console.log(report.problems.length ? `\n  FORBIDDEN: ${report.problems.join('; ')}` : '\n  no server code, testing kit or msw in it (modules, imports, text)');
+  console.log(report.problems.length ? `\n  FORBIDDEN: ${report.problems.join('; ')}` : '\n  no server code, testing kit, msw or React in it (modules, imports, text)');
 }
 
 print('main', "main entry: import { OnboardingClient } from 'onboarding-sdk'");

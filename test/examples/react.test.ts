@@ -1,14 +1,16 @@
 // @vitest-environment happy-dom
 /**
- * examples/react under React 19 StrictMode: one session, one handoff.
+ * examples/react (an app on `useOnboarding` from onboarding-sdk/react) under
+ * React 19 StrictMode, against the testing kit on msw/node: one session, one
+ * handoff, a resume after a reload, and documents that are each sent once —
+ * a rejected one is re-picked alone, an accepted one never re-sent.
  *
  * StrictMode (development builds, as here) mounts, unmounts and re-mounts
- * every component and runs effects twice. The first test below proves that
- * double-invocation really happens in this harness (a naive hook creates two
- * sessions), so the others show `useOnboarding` is immune to it, against the
- * testing kit on msw/node.
+ * every component and runs effects twice; the first test proves that
+ * double-invocation really happens in this harness. The hook itself is tested
+ * in test/react/.
  */
-import { StrictMode, act, createElement as h, Fragment, useEffect, useState, type ReactNode } from 'react';
+import { StrictMode, act, createElement as h, useEffect, useState, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +28,6 @@ const { App } = (await example('App.tsx')) as { App: (props: { client: Onboardin
 // A plain path: Vite rewrites `new URL(<template>, import.meta.url)` into a glob of that one folder.
 const sharedKyc = join(dirname(fileURLToPath(import.meta.url)), '../../examples/shared/kyc.ts');
 const { kyc } = (await import(/* @vite-ignore */ sharedKyc)) as { kyc: SkillDefinition };
-const { useOnboarding } = (await example('useOnboarding.ts')) as {
-  useOnboarding: (client: OnboardingClient, options: { skill: unknown; tenantUserId?: string }) => { status: string; stepIndex: number; totalSteps: number; currentStep?: string; sessionId?: string };
-};
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -101,7 +100,7 @@ async function chooseFile(name: string, file: File) {
   });
 }
 
-async function clickThroughApp() {
+async function toDocuments() {
   await until(() => container.querySelector('#product-form') !== null, 'the product form');
   await submit('#product-form');
   await until(() => container.querySelector('#personal-form') !== null, 'the personal data form');
@@ -111,11 +110,25 @@ async function clickThroughApp() {
     setField(f, 'birth_date', '1990-04-01');
   });
   await until(() => container.querySelector('#documents-form') !== null, 'the documents form');
-  await chooseFile('id', new File([new Uint8Array(256 * 1024).fill(7)], 'passport.jpg', { type: 'image/jpeg' }));
-  await chooseFile('selfie', new File([new Uint8Array(64 * 1024).fill(9)], 'selfie.png', { type: 'image/png' }));
-  await submit('#documents-form');
+}
+
+const passport = () => new File([new Uint8Array(256 * 1024).fill(7)], 'passport.jpg', { type: 'image/jpeg' });
+const selfie = () => new File([new Uint8Array(64 * 1024).fill(9)], 'selfie.png', { type: 'image/png' });
+const docStatus = (kind: string) => container.querySelector(`#${kind}-status`)?.textContent ?? '';
+const docProblem = (kind: string) => container.querySelector(`[data-error-for="${kind}"]`)?.textContent ?? '';
+const uploads = () => api.sessions[0]!.uploads.map((u) => [u.name, u.size]);
+
+async function confirm() {
   await until(() => container.querySelector('#confirm-form') !== null, 'the confirm form');
   await submit('#confirm-form', (f) => ((f.elements.namedItem('accept') as HTMLInputElement).checked = true));
+}
+
+async function clickThroughApp() {
+  await toDocuments();
+  await chooseFile('id', passport());
+  await chooseFile('selfie', selfie());
+  await submit('#documents-form');
+  await confirm();
 }
 
 describe('examples/react under StrictMode', () => {
@@ -168,24 +181,6 @@ describe('examples/react under StrictMode', () => {
     expect(onTempToken).toHaveBeenCalledTimes(1);
   });
 
-  it('components sharing the client and skill share one flow: still one session', async () => {
-    const client = makeClient(() => {});
-    function Header() {
-      const { status, stepIndex, totalSteps } = useOnboarding(client, { skill: kyc, tenantUserId: 'u-42' });
-      return h('p', { id: 'header', 'data-status': status }, `${stepIndex}/${totalSteps}`);
-    }
-    function Body() {
-      const { currentStep, sessionId } = useOnboarding(client, { skill: kyc, tenantUserId: 'u-42' });
-      return h('p', { id: 'body' }, `${currentStep}:${sessionId ?? ''}`);
-    }
-    await render(h(Fragment, null, h(Header), h(Body), h(Body)));
-    await until(() => container.querySelector('#header')?.getAttribute('data-status') === 'ready', 'ready');
-    expect(sessionsCreated()).toBe(1);
-    const bodies = [...container.querySelectorAll('#body')].map((b) => b.textContent);
-    expect(bodies).toEqual([`product_form:${api.sessions[0]!.id}`, `product_form:${api.sessions[0]!.id}`]);
-    expect(container.querySelector('#header')?.textContent).toBe('0/4');
-  });
-
   it('a failed handoff is retried only when the user asks: onTempToken runs once per attempt', async () => {
     const onTempToken = vi.fn<(token: string) => Promise<void>>().mockRejectedValueOnce(new Error('backend down')).mockResolvedValue(undefined);
     const client = makeClient(onTempToken, false);
@@ -201,6 +196,59 @@ describe('examples/react under StrictMode', () => {
     expect(onTempToken).toHaveBeenCalledTimes(2);
     expect(onTempToken.mock.calls[1]![0]).toBe(onTempToken.mock.calls[0]![0]);
     expect(sessionsCreated()).toBe(1);
+  });
+
+  it('a selfie the skill refuses is re-picked alone: the accepted passport stays, and is sent once', async () => {
+    const client = makeClient(() => {});
+    await render(h(App, { client }));
+    await toDocuments();
+    await chooseFile('id', passport());
+    await chooseFile('selfie', new File([new Uint8Array(1000)], 'selfie.gif', { type: 'image/gif' }));
+    await submit('#documents-form');
+    await until(() => docProblem('selfie') !== '', "the selfie's problem");
+
+    // Still the same form: the passport is recorded as accepted, the selfie input alone asks for another file.
+    expect(uploads()).toEqual([['passport.jpg', 256 * 1024]]);
+    expect(docStatus('id')).toBe('passport.jpg · uploaded ✓');
+    expect(docProblem('id')).toBe('');
+    expect(docProblem('selfie')).toContain('choose another');
+    expect(container.querySelector<HTMLInputElement>('#id-file')!.disabled).toBe(true);
+    expect(container.querySelector('.alert')).toBeNull();
+
+    await chooseFile('selfie', selfie());
+    await submit('#documents-form');
+    await confirm();
+    await until(() => status() === 'done', 'done');
+
+    expect(uploads()).toEqual([
+      ['passport.jpg', 256 * 1024],
+      ['selfie.png', 64 * 1024],
+    ]);
+    expect(api.requests.filter((r) => r.endpoint === 'steps').map((r) => r.step)).toEqual([...kyc.stepNames]);
+    expect(sessionsCreated()).toBe(1);
+  });
+
+  it('an ID the server fails to take is sent again alone; the accepted selfie is not', async () => {
+    const client = makeClient(() => {});
+    await render(h(App, { client }));
+    await toDocuments();
+    await chooseFile('id', passport());
+    await chooseFile('selfie', selfie());
+    api.inject({ kind: 'status', status: 500, endpoint: 'upload' }); // the first upload: the ID
+    await submit('#documents-form');
+    await until(() => docProblem('id') !== '' && docStatus('selfie').includes('uploaded'), 'the ID refused, the selfie accepted');
+    expect(uploads()).toEqual([['selfie.png', 64 * 1024]]);
+    expect(docStatus('id')).toBe('passport.jpg · 256 KB');
+
+    // Nothing re-picked: the kept passport is sent again, and only it.
+    await submit('#documents-form');
+    await confirm();
+    await until(() => status() === 'done', 'done');
+    expect(uploads()).toEqual([
+      ['selfie.png', 64 * 1024],
+      ['passport.jpg', 256 * 1024],
+    ]);
+    expect(api.requests.filter((r) => r.endpoint === 'upload').map((r) => r.responseStatus)).toEqual([500, 200, 200]);
   });
 
   it('resumes the stored session on a remount after a reload instead of creating another', async () => {
