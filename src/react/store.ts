@@ -13,6 +13,7 @@ export interface FlowView {
   readonly session: AnySession | null;
   readonly snapshot: OnboardingSessionSnapshot | null;
   readonly error: OnboardingError | null;
+  readonly redirectParams: Readonly<Record<string, string>> | null;
 }
 
 /**
@@ -31,6 +32,7 @@ export class FlowStore {
   // Looking for a stored session (`create: false`) or starting one; what a second caller joins.
   #opening: { create: boolean; promise: Promise<AnySession | null> } | undefined;
   #error: OnboardingError | null = null;
+  #redirectParams: Readonly<Record<string, string>> | null = null;
   #view: FlowView | undefined;
 
   constructor(client: OnboardingClient, tenantUserId: string | undefined) {
@@ -51,7 +53,7 @@ export class FlowStore {
     // Rebuilt only when the store changed (#view cleared) or the session has a new snapshot: a stable value for React.
     if (this.#view?.snapshot === snapshot) return this.#view;
     const status = this.#opening ? 'starting' : (snapshot?.status ?? 'idle');
-    return (this.#view = Object.freeze({ status, session: this.#session, snapshot, error: this.#error }));
+    return (this.#view = Object.freeze({ status, session: this.#session, snapshot, error: this.#error, redirectParams: this.#redirectParams }));
   };
 
   /** The session, or a new one: idempotent while one is starting, active or completed. */
@@ -109,12 +111,17 @@ export class FlowStore {
   }
 
   /**
-   * The session kept in the client's `storage`, or null. The place a bank
-   * return belongs too: once `client.handleRedirect()` is part of the client,
-   * a return address carrying `state` is handled here, before the stored
-   * session is looked up, so the return is consumed exactly once.
+   * The session kept in the client's `storage`, or null. On a bank's return
+   * address (a `state` in the query) it is `client.handleRedirect()` that
+   * resumes it — which checks and consumes the state once, even under
+   * StrictMode — and the bank's parameters are kept for `redirectParams`.
    */
-  #findStored(skill: SkillInput): Promise<AnySession | null> {
+  async #findStored(skill: SkillInput): Promise<AnySession | null> {
+    if (typeof location !== 'undefined' && new URL(location.href).searchParams.has('state')) {
+      const { session, params } = await this.#client.handleRedirect(location.href, { skill });
+      this.#redirectParams = Object.freeze(params);
+      return session;
+    }
     return this.#client.resumeSession({ skill });
   }
 

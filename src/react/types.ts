@@ -58,6 +58,13 @@ export interface UseOnboardingResult<S extends SkillInput> {
    */
   readonly error: OnboardingError | null;
   /**
+   * On the page a bank returned to (with `resume`): the return address's other
+   * query parameters (e.g. the bank's `error`), once the hook resumed the
+   * session through `client.handleRedirect()`; null otherwise. A return whose
+   * `state` does not match rejects into `error` (`redirect_state_mismatch`).
+   */
+  readonly redirectParams: Readonly<Record<string, string>> | null;
+  /**
    * Resumes (with `resume`) or creates the session. Idempotent: while a start
    * is in flight, or a session is active or completed, it returns that one —
    * which is what keeps StrictMode's double effects and double clicks at one

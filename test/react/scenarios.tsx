@@ -225,6 +225,34 @@ export function reactScenarios(env: ReactEnvironment): void {
         expect(sessionsCreated()).toBe(1);
       });
 
+      it("on a bank's return address, resume goes through handleRedirect: the same session, the bank's parameters, the state consumed once", async () => {
+        const first = renderFlow(client({ storage: sessionStorage }), { resume: true, autoStart: true });
+        await statusIs(first.flow, 'active');
+        const session = first.flow().session!;
+        const back = new URL(session.returnUrl(`${location.origin}/onboarding/return`));
+        // Leaving for the bank: a same-document address, so the test DOM records the redirect without loading a page.
+        session.followRedirect(`${location.origin}${location.pathname}#at-the-bank`);
+        first.unmount();
+        back.searchParams.set('code', 'ok');
+        history.replaceState(null, '', back.href);
+
+        const second = renderFlow(client({ storage: sessionStorage }), { resume: true });
+        await statusIs(second.flow, 'active');
+        expect(second.flow().session?.id).toBe(session.id);
+        expect(second.flow().redirectParams).toEqual({ code: 'ok' });
+        expect(location.href).not.toContain('state=');
+        expect(sessionsCreated()).toBe(1);
+        history.replaceState(null, '', '/');
+      });
+
+      it('a return address whose state matches no pending redirect is refused into error, nothing sent', async () => {
+        history.replaceState(null, '', '/onboarding/return?state=00112233445566778899aabbccddeeff');
+        const { flow } = renderFlow(client({ storage: sessionStorage }), { resume: true });
+        await waitFor(() => expect(flow().error?.code).toBe('redirect_state_mismatch'));
+        expect(api.requests).toHaveLength(0);
+        history.replaceState(null, '', '/');
+      });
+
       it('with nothing stored goes back to idle, and start() then creates one session', async () => {
         const { flow, statuses } = renderFlow(client({ storage: sessionStorage }), { resume: true });
         await waitFor(() => expect(distinct(statuses)).toEqual(['idle', 'starting', 'idle']));
