@@ -158,6 +158,7 @@ if (needsPackage) {
     const { DOM_CONSUMERS } = await import('./consumer/dom.mjs');
     const installed = (name) => JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
     const versions = { vitest: installed('vitest'), jsdom: installed('jsdom'), 'happy-dom': installed('happy-dom'), msw: MSW_VERSION };
+    for (const name of ['react', 'react-dom', '@testing-library/react', '@testing-library/dom']) versions[name] = installed(name);
     const projects = {};
     for (const consumer of DOM_CONSUMERS) {
       const dir = path.join(workDir, `consumer-${consumer.name}`);
@@ -171,6 +172,7 @@ if (needsPackage) {
         `export default { test: { environment: ${JSON.stringify(consumer.environment)}, include: ['*.test.mjs'] } };\n`,
       );
       cpSync(path.join(here, 'dom', 'upload.test.mjs'), path.join(dir, 'upload.test.mjs'));
+      if (consumer.react) cpSync(path.join(here, 'dom', 'react-flow.test.mjs'), path.join(dir, 'react-flow.test.mjs'));
       const packages = consumer.packages(versions);
       run(
         'npm',

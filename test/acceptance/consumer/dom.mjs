@@ -15,10 +15,13 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assert, short } from './lib.mjs';
 
+/** Issue 12: the two main DOM projects are also React apps (Testing Library's set-up), testing with ../dom/react-flow.test.mjs. */
+const reactPackages = (v) => ['react', 'react-dom', '@testing-library/react', '@testing-library/dom'].map((name) => `${name}@${v[name]}`);
+
 /** The consumer projects run.mjs makes: which DOM, which msw and vitest. Exported for run.mjs. */
 export const DOM_CONSUMERS = [
-  { name: 'jsdom', environment: 'jsdom', packages: (v) => [`vitest@${v.vitest}`, `jsdom@${v.jsdom}`, `msw@${v.msw}`] },
-  { name: 'happy-dom', environment: 'happy-dom', packages: (v) => [`vitest@${v.vitest}`, `happy-dom@${v['happy-dom']}`, `msw@${v.msw}`] },
+  { name: 'jsdom', environment: 'jsdom', react: true, packages: (v) => [`vitest@${v.vitest}`, `jsdom@${v.jsdom}`, `msw@${v.msw}`, ...reactPackages(v)] },
+  { name: 'happy-dom', environment: 'happy-dom', react: true, packages: (v) => [`vitest@${v.vitest}`, `happy-dom@${v['happy-dom']}`, `msw@${v.msw}`, ...reactPackages(v)] },
   // Where the silent 9-byte part named "blob" holding "undefined" was seen: msw 2 (the README's
   // other set-up), vitest 4 and jsdom 29, run on the machine's own Node (20 here) as well as 24.
   { name: 'jsdom-msw2', environment: 'jsdom', packages: () => ['vitest@4.1.12', 'jsdom@29.1.1', 'msw@2.15.0'], systemNode: true },
@@ -113,8 +116,35 @@ const readmeChecks = [
   },
 ];
 
+/** Runs the React project's own test (react-flow.test.mjs) and checks what it recorded. */
+function checkReact(name) {
+  const dir = project(name);
+  const resultFile = path.join(dir, 'result-react.json');
+  rmSync(resultFile, { force: true });
+  const run = spawnSync(process.execPath, [path.join('node_modules', 'vitest', 'vitest.mjs'), 'run', 'react-flow'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    timeout: 80_000,
+  });
+  const output = `${run.stdout}\n${run.stderr}`;
+  assert.ok(existsSync(resultFile), `the React test wrote no result (exit ${run.status}): ${short(output.slice(-1500), 1500)}`);
+  const report = JSON.parse(readFileSync(resultFile, 'utf8'));
+  assert.deepEqual(
+    report,
+    { sessions: 1, handoffs: 1, blocked: 'uploads_missing', sentWhileBlocked: 0, uploads: 2, status: 'completed', handoff: 'delivered' },
+    'one session, one handoff, confirm held back (nothing sent) until two uploads, completed',
+  );
+  assert.equal(run.status, 0, `the consumer's React test failed: ${short(output.slice(-1500), 1500)}`);
+}
+
+const reactChecks = DOM_CONSUMERS.filter((c) => c.react).map(({ name }) => ({
+  name: `${name}: a React app (vitest, Testing Library, <StrictMode>) runs a KYC flow with useOnboarding from the tarball: one session, one handoff, minFiles 2 holds confirm back`,
+  run: () => checkReact(name),
+}));
+
 const other = systemNode();
-export const checks = [...readmeChecks, ...DOM_CONSUMERS.flatMap(({ name, systemNode: onSystemNode }) =>
+export const checks = [...readmeChecks, ...reactChecks, ...DOM_CONSUMERS.flatMap(({ name, systemNode: onSystemNode }) =>
   [undefined, ...(onSystemNode && other ? [other] : [])].flatMap((node) =>
     ['xhr', 'fetch'].map((transport) => ({
       name: `${name}${node ? ` on Node ${node.version}` : ''}: an SDK upload of 5,000 bytes over ${transport} reaches the kit intact: its name, type and 5,000 bytes`,

@@ -21,7 +21,7 @@ const kyc = () =>
   });
 
 const PRELUDE = `
-import { OnboardingClient, defineSkill } from 'onboarding-sdk';
+import { OnboardingClient, defineSkill, type OnboardingSession, type StepsOf } from 'onboarding-sdk';
 import * as z from 'zod/mini';
 const kyc = defineSkill('xyz_kyc_sbx_#3.0', {
   steps: {
@@ -42,13 +42,19 @@ const CORRECT = `
   const next: 'product_form' | 'kyc_documents' | 'confirm' | undefined = s.currentStep;
   const plain = await client.startSession({ skill: 'any_skill_#1.0' });
   await plain.submitStep('whatever', { any: 1 });
-  return [done, next];
+  // Issue 12: a typed session named as users write it, and the same type by its steps.
+  const named: OnboardingSession<typeof kyc> = s;
+  const byGetter: OnboardingSession<typeof kyc> = await client.startSession({ skill: kyc });
+  const bySteps: OnboardingSession<StepsOf<typeof kyc>> = named;
+  await byGetter.submitStep('confirm', { accept: true });
+  return [done, next, bySteps];
 }`;
 const WRONG = {
   'an unknown step name': `await s.submitStep('nope', {});`,
   'wrong data for a step': `await s.submitStep('confirm', { accept: false });`,
   'a missing field': `await s.submitStep('product_form', { value: '1', currency: 'EUR' });`,
   'a value outside an enum': `await s.submitStep('product_form', { value: '1', currency: 'USD', period: '12' });`,
+  'wrong data through OnboardingSession<typeof kyc>': `const t: import('onboarding-sdk').OnboardingSession<typeof kyc> = s; await t.submitStep('confirm', { accept: false });`,
 };
 
 function tsc(source) {
