@@ -3,18 +3,16 @@ import { withSizeReport } from './test/tools/size-plugin.mjs';
 
 export default [
   {
-    // Guard at today's size (18.66 KiB by esbuild + gzip -9, see size.mjs). Issue 9's
-    // budget is 18.0 KiB and is NOT met yet: the review fixes and the jsdom upload
-    // fallback (issue 10) added ~1 KiB after ky 1 brought it to 17.6. It must also hold
-    // issue 11's cross-tab safety and
-    // redirect handling. ky 1 (≈4.6 kB here) rather than ky 2 (≈8.3 kB): the
-    // SDK uses ky only to send (no retry, timeout or HTTPError of ky's), which
-    // ky 1 does the same; CONTRIBUTING.md § Size has the measurements.
+    // Guard at today's size (21.07 KiB by esbuild + gzip -9, 20.87 kB here; see size.mjs).
+    // Issue 9's budget of 18.0 KiB is NOT met: cross-tab safety, bank redirects, the
+    // logger and required uploads (issues 11-12) took the SDK's own code to ≈12.9 kB,
+    // and ky (≈4.7 kB, used only to make the call) is the gap; without it the same
+    // code is 16.70 KiB. CONTRIBUTING.md § Size has the measurements.
     name: "main entry: import { OnboardingClient } from 'onboarding-sdk' (with ky, zod core, mitt)",
     path: 'dist/index.js',
     import: '{ OnboardingClient }',
     gzip: true,
-    limit: '18.3 KiB',
+    limit: '20.5 KiB',
     modifyRolldownConfig: withSizeReport('main'),
   },
   {
