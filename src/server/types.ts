@@ -4,9 +4,15 @@
 
 /** Bounded retry of `429`/`503` answers carrying `Retry-After` (they say nothing was processed). */
 export interface ExchangeRetryOptions {
-  /** Extra attempts after the first. Default 2; 0 disables. */
+  /**
+   * Extra attempts after the first; 0 disables.
+   * @default 2
+   */
   limit?: number;
-  /** Longest single wait honoured; a longer `Retry-After` is reported on the error instead. Default 10 000 ms. */
+  /**
+   * Longest single wait honoured, in ms; a longer `Retry-After` is reported on the error instead.
+   * @default 10_000
+   */
   maxRetryAfterMs?: number;
 }
 
@@ -37,7 +43,10 @@ export interface ExchangeTempTokenOptions {
   tempToken: string;
   /** Aborts the exchange; rejects with `aborted`. */
   signal?: AbortSignal;
-  /** Timeout of the whole request (headers and body), in ms. Default 30 000. */
+  /**
+   * Timeout of the whole request (headers and body), in ms.
+   * @default 30_000
+   */
   timeoutMs?: number;
   /**
    * Largest answer body read, in bytes; a larger one fails as `invalid_response`
@@ -45,9 +54,15 @@ export interface ExchangeTempTokenOptions {
    * @default 1_048_576
    */
   maxResponseBytes?: number;
-  /** Retry of `429`/`503` answers carrying `Retry-After`. Default: 2 retries, waits of up to 10 s. */
+  /**
+   * Retry of `429`/`503` answers carrying `Retry-After`.
+   * @default { limit: 2, maxRetryAfterMs: 10_000 }
+   */
   retry?: ExchangeRetryOptions;
-  /** `fetch` to use. Default `globalThis.fetch` (Node ≥ 18), looked up at call time so test tools that patch it still intercept. */
+  /**
+   * `fetch` to use; looked up at call time so test tools that patch it still intercept.
+   * @default globalThis.fetch
+   */
   fetch?: typeof globalThis.fetch;
   /** Optional debug logger; every line is redacted of the secret and the temp token. */
   logger?: ExchangeLogger;
