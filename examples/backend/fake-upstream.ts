@@ -11,7 +11,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getResponse } from 'msw';
-import { createMockOnboardingApi, type MockOnboardingApi } from 'onboarding-sdk/testing';
+import { createMockOnboardingApi, type MockOnboardingApi, type MockSkill } from 'onboarding-sdk/testing';
 import { kyc } from '../shared/kyc.js';
 
 /** The fake's one client. Demo values, not secrets: they open nothing but this fake. */
@@ -72,8 +72,20 @@ async function answer(api: MockOnboardingApi, origin: string, req: IncomingMessa
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
+export interface FakeUpstreamOptions {
+  host?: string;
+  /** `0`: any free one. */
+  port?: number;
+  /**
+   * The skills the fake offers, as the kit takes them (e.g. one with
+   * `bank: { step: 'bank_redirect' }`, whose consent goes through the kit's
+   * bank page on this server). Default: the KYC skill, `FAKE_SKILL`.
+   */
+  skills?: Readonly<Record<string, MockSkill>>;
+}
+
 /** Starts the fake on `host:port` (port `0`: any free one) and resolves once it listens. */
-export async function startFakeUpstream({ host = '127.0.0.1', port = 8788 }: { host?: string; port?: number } = {}): Promise<FakeUpstream> {
+export async function startFakeUpstream({ host = '127.0.0.1', port = 8788, skills }: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
   let api: MockOnboardingApi | undefined;
   let origin = '';
   const server = http.createServer((req, res) => {
@@ -92,7 +104,7 @@ export async function startFakeUpstream({ host = '127.0.0.1', port = 8788 }: { h
   const url = `${origin}/v1`;
   api = createMockOnboardingApi({
     baseUrl: url,
-    skills: { [FAKE_SKILL.name]: { steps: FAKE_SKILL.steps, uploads: FAKE_SKILL.uploads } },
+    skills: skills ?? { [FAKE_SKILL.name]: { steps: FAKE_SKILL.steps, uploads: FAKE_SKILL.uploads } },
     ...FAKE_CLIENT,
   });
   return {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { fakeApi } from '../shared/fake-api-plugin';
 
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
 
@@ -8,8 +9,8 @@ const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.
 // sources; in your app `onboarding-sdk` comes from node_modules.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  // The two examples share the skill, the offline fake API, the styles and msw's worker.
-  publicDir: fileURLToPath(new URL('../shared/public', import.meta.url)),
+  // Offline (no VITE_ONBOARDING_API_URL): the fake API and the fake bank over HTTP on their own port, and the fake backend endpoint.
+  plugins: [fakeApi()],
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   resolve: {
     alias: [
@@ -18,7 +19,7 @@ export default defineConfig({
       { find: /^onboarding-sdk\/react$/, replacement: src('react/index.ts') },
     ],
   },
-  optimizeDeps: { include: ['react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'msw', 'msw/browser', 'ky', 'mitt', 'zod/mini'] },
+  optimizeDeps: { include: ['react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'ky', 'mitt', 'zod/mini'] },
   server: { host: '127.0.0.1', port: 5174 },
   preview: { host: '127.0.0.1', port: 4174 },
   build: { target: 'es2022' },

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { fakeApi } from '../shared/fake-api-plugin';
 
 const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url));
 
@@ -8,8 +9,8 @@ const src = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.
 // from node_modules and none of these aliases exist.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  // The two examples share the skill, the offline fake API, the styles and msw's worker.
-  publicDir: fileURLToPath(new URL('../shared/public', import.meta.url)),
+  // Offline (no VITE_ONBOARDING_API_URL): the fake API and the fake bank over HTTP on their own port, and the fake backend endpoint.
+  plugins: [fakeApi()],
   resolve: {
     alias: [
       { find: /^onboarding-sdk$/, replacement: src('index.ts') },
@@ -17,7 +18,7 @@ export default defineConfig({
     ],
   },
   // Pre-bundled at start-up, so the first page load never triggers a re-optimisation reload.
-  optimizeDeps: { include: ['msw', 'msw/browser', 'ky', 'mitt', 'zod/mini'] },
+  optimizeDeps: { include: ['ky', 'mitt', 'zod/mini'] },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   build: { target: 'es2022' },

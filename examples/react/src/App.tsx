@@ -1,5 +1,7 @@
-import { useState, type ReactNode } from 'react';
-import type { OnboardingClient } from 'onboarding-sdk';
+import type { ReactNode } from 'react';
+import { Frame } from './frame';
+import { usePerform } from './perform';
+import { userMessage, type OnboardingClient } from 'onboarding-sdk';
 import { useOnboarding, type UseOnboardingResult } from 'onboarding-sdk/react';
 import { kyc } from '../../shared/kyc';
 import { DOCUMENT_COUNT, DocumentsStep } from './documents';
@@ -39,29 +41,18 @@ function stepOf({ snapshot }: Flow): string | undefined {
   return docsSubmitted && snapshot.uploads < DOCUMENT_COUNT ? 'kyc_documents' : snapshot.currentStep;
 }
 
-/** The KYC flow as React components over `useOnboarding` (onboarding-sdk/react). */
-export function App({ client }: { client: OnboardingClient }) {
+/** The KYC flow as React components over `useOnboarding` (onboarding-sdk/react); `note`: the footnote, `onLeave`: back to the first screen. */
+export function App({ client, note, onLeave }: { client: OnboardingClient; note?: string; onLeave?: () => void }) {
   // `resume`: a reload continues the stored session; `autoStart`: this page exists for the flow.
   const flow = useOnboarding(client, { skill: kyc, tenantUserId: 'demo-user-42', resume: true, autoStart: true });
-  const [busy, setBusy] = useState(false);
-  // Failures are in `flow.error` (shown below): an action's rejection needs no handling of its own here.
-  const perform = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await action();
-    } catch {
-      /* shown from flow.error */
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [busy, perform] = usePerform();
 
   const phase = phaseOf(flow);
   const step = stepOf(flow);
   let screen: ReactNode;
   switch (phase) {
     case 'starting':
-      screen = flow.error ? <Problem title="We could not start" detail={flow.error.message} action="Try again" onAction={() => perform(flow.start)} /> : <Busy title="Preparing your session…" />;
+      screen = flow.error ? <Problem title="We could not start" detail={userMessage(flow.error)} action="Try again" onAction={() => perform(flow.start)} /> : <Busy title="Preparing your session…" />;
       break;
     case 'handing-off':
       screen = <Busy id="handoff" title="Handing off securely…" detail="Your verification is complete. We are passing it to Northwind’s servers." />;
@@ -115,29 +106,14 @@ export function App({ client }: { client: OnboardingClient }) {
   // A document's own problem is shown next to its input (a file refused by the skill's rules is a validation_error).
   const alert = error && !(step === 'kyc_documents' && error.code === 'validation_error') && phase !== 'starting';
   return (
-    <div id="app" data-status={phase}>
-      <header className="brand">
-        <span className="logo" aria-hidden="true">N</span>
-        <span className="brand-name">Northwind Bank</span>
-        <span className="brand-tag">Identity verification</span>
-      </header>
-      <ol className="stepper" aria-label="Progress">
-        {stepNames.map((name, i) => {
-          const status = finished || i < shownIndex ? 'done' : i === shownIndex ? 'current' : 'todo';
-          return (
-            <li key={name} data-status={status} aria-current={status === 'current' ? 'step' : undefined}>
-              {LABELS[name]}
-            </li>
-          );
-        })}
-      </ol>
-      {alert && (
-        <div className="alert" role="alert">
-          {error.code === 'validation_error' ? (error.issues?.map((i) => i.message).join(' · ') ?? error.message) : error.message}
-        </div>
-      )}
+    <Frame phase={phase} journey="kyc" tag="Identity verification" stepNames={stepNames} labels={LABELS} shownIndex={shownIndex} finished={finished} alert={alert && error}>
       {screen}
-      <p className="footnote">Offline demo · the API is onboarding-sdk/testing, answering in this tab through msw’s service worker.</p>
-    </div>
+      {onLeave && (phase === 'done' || phase === 'expired' || phase === 'failed') && (
+        <button type="button" className="secondary" id="home" onClick={onLeave}>
+          Back to the start
+        </button>
+      )}
+      {note && <p className="footnote">{note}</p>}
+    </Frame>
   );
 }

@@ -1,20 +1,17 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { OnboardingClient } from 'onboarding-sdk';
-import { App } from './App';
-import { MOCK_API_URL, MOCK_CLIENT, startMockApi } from '../../shared/mock-api';
+import { Home } from './home';
+import { BACKEND_PATH, apiConfig } from '../../shared/offline';
 import '../../shared/style.css';
 
-const BACKEND_PATH = '/api/onboarding/temp-token';
-
-// Offline: the testing kit answers in this tab through msw's service worker.
-await startMockApi(BACKEND_PATH);
+// Offline (no VITE_ONBOARDING_API_URL): the dev server's fake API and fake bank, over HTTP on their own port.
+const { offline, ...config } = await apiConfig();
 
 // One client for the app's lifetime: created outside React, never in render.
 const client = new OnboardingClient({
-  baseUrl: MOCK_API_URL,
-  ...MOCK_CLIENT,
-  // Lets a reload (or a bank redirect) continue the same session.
+  ...config,
+  // Lets a reload or the return from the bank continue the same session.
   storage: sessionStorage,
   // Called once per completed session, however often React renders or runs effects.
   onTempToken: async (tempToken) => {
@@ -23,8 +20,10 @@ const client = new OnboardingClient({
   },
 });
 
+const note = offline ? 'Offline demo · the API and the bank are onboarding-sdk/testing, served by the dev server on another port.' : `API: ${config.baseUrl}`;
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App client={client} />
+    <Home client={client} note={note} />
   </StrictMode>,
 );

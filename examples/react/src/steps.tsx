@@ -47,7 +47,7 @@ export function Form({ id, title, busy, children, submit, onSubmit }: { id: stri
   );
 }
 
-function Field({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
+export function Field({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   return (
     <label className={className ? `field ${className}` : 'field'}>
       <span className="label">{label}</span>

@@ -1,18 +1,20 @@
 /**
- * A KYC flow in plain TypeScript: product form → personal data → ID + selfie
- * upload with progress → confirm → hand-off of the temp token to the backend.
+ * Two flows in plain TypeScript, chosen on the first screen:
+ * - KYC: product form → personal data → ID + selfie upload with progress →
+ *   confirm → hand-off of the temp token to the backend;
+ * - PSD2 consent: consent form → the bank's own page (another origin) →
+ *   back here (`client.handleRedirect()`) → confirm → hand-off.
  *
- * Offline by default: the API is the SDK's testing kit, served in this tab by
- * msw's service worker (see mock-api.ts). Set VITE_ONBOARDING_API_URL,
- * VITE_ONBOARDING_CLIENT_ID and VITE_ONBOARDING_APP_KEY to talk to a real API.
+ * Offline by default: the examples' dev server runs the SDK's testing kit over
+ * HTTP on its own port, as the API and as the bank (../../shared/fake-api-plugin.ts).
+ * Set VITE_ONBOARDING_API_URL, VITE_ONBOARDING_CLIENT_ID and
+ * VITE_ONBOARDING_APP_KEY to talk to a real API.
  */
-import { OnboardingClient, isOnboardingError, userMessage, type OnboardingSession, type UserMessages } from 'onboarding-sdk';
+import { OnboardingClient, OnboardingError, isOnboardingError, userMessage, type OnboardingSession, type UserMessages } from 'onboarding-sdk';
+import { BANKS, BANK_MESSAGES, SCOPES, consent, type ConsentForm } from '../../shared/consent';
 import { kyc, type PersonalData, type ProductForm } from '../../shared/kyc';
+import { BACKEND_PATH, apiConfig } from '../../shared/offline';
 import '../../shared/style.css';
-
-const BACKEND_PATH = '/api/onboarding/temp-token';
-const env = import.meta.env;
-const realApi = typeof env.VITE_ONBOARDING_API_URL === 'string' && env.VITE_ONBOARDING_API_URL !== '';
 
 /**
  * What the user reads when something fails: `userMessage` picks a short sentence
@@ -25,29 +27,41 @@ const MESSAGES: UserMessages = {
   server_error: 'Northwind’s verification service is busy. Please try again in a few minutes.',
 };
 
-type Screen = 'product' | 'personal' | 'documents' | 'confirm' | 'handoff' | 'done' | 'failed';
+type Screen = 'start' | 'product' | 'personal' | 'documents' | 'confirm' | 'consent' | 'bank' | 'consent-confirm' | 'refused' | 'handoff' | 'done' | 'failed';
 type DocKind = 'id' | 'selfie';
+type Journey = 'kyc' | 'consent';
 
-const STEPPER: { label: string; screens: Screen[] }[] = [
-  { label: 'Your loan', screens: ['product'] },
-  { label: 'About you', screens: ['personal'] },
-  { label: 'Documents', screens: ['documents'] },
-  { label: 'Confirm', screens: ['confirm', 'handoff'] },
-  { label: 'Done', screens: ['done'] },
-];
+const STEPPERS: Record<Journey, { label: string; screens: Screen[] }[]> = {
+  kyc: [
+    { label: 'Your loan', screens: ['product'] },
+    { label: 'About you', screens: ['personal'] },
+    { label: 'Documents', screens: ['documents'] },
+    { label: 'Confirm', screens: ['confirm', 'handoff'] },
+    { label: 'Done', screens: ['done'] },
+  ],
+  consent: [
+    { label: 'Accounts', screens: ['consent'] },
+    { label: 'Your bank', screens: ['bank', 'refused'] },
+    { label: 'Confirm', screens: ['consent-confirm', 'handoff'] },
+    { label: 'Done', screens: ['done'] },
+  ],
+};
 
 const state: {
   screen: Screen;
+  journey: Journey;
+  apiLabel?: string;
   product?: ProductForm;
   personal?: PersonalData;
   files: Partial<Record<DocKind, File>>;
   uploaded: Partial<Record<DocKind, true>>;
   docsStepId?: string;
   credentialsId?: string;
-} = { screen: 'product', files: {}, uploaded: {} };
+} = { screen: 'start', journey: 'kyc', files: {}, uploaded: {} };
 
 let client: OnboardingClient;
 let session: OnboardingSession<typeof kyc.steps> | undefined;
+let consentSession: OnboardingSession<typeof consent.steps> | undefined;
 
 // ---------------------------------------------------------------- DOM helpers
 
@@ -81,21 +95,22 @@ function formatBytes(n: number) {
 function render(screen: Screen, body: HTMLElement) {
   state.screen = screen;
   document.documentElement.dataset.screen = screen;
-  const current = STEPPER.findIndex((s) => s.screens.includes(screen));
-  const stepper = h('ol', { class: 'stepper', 'aria-label': 'Progress' });
-  STEPPER.forEach((s, i) => {
+  const steps = STEPPERS[state.journey];
+  const current = steps.findIndex((s) => s.screens.includes(screen));
+  const stepper = screen !== 'start' && h('ol', { class: 'stepper', 'aria-label': 'Progress' });
+  if (stepper) steps.forEach((s, i) => {
     const status = screen === 'done' || i < current ? 'done' : i === current ? 'current' : 'todo';
     stepper.append(h('li', { 'data-status': status, 'aria-current': status === 'current' ? 'step' : false }, s.label));
   });
   app.replaceChildren(
-    h('header', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'N'), h('span', { class: 'brand-name' }, 'Northwind Bank'), h('span', { class: 'brand-tag' }, 'Identity verification')),
-    stepper,
+    h('header', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'N'), h('span', { class: 'brand-name' }, 'Northwind Bank'), h('span', { class: 'brand-tag' }, state.journey === 'consent' ? 'Connect your bank' : 'Identity verification')),
+    ...(stepper ? [stepper] : []),
     h('div', { class: 'alert', role: 'alert', hidden: true }),
     body,
     h(
       'p',
       { class: 'footnote' },
-      realApi ? `API: ${env.VITE_ONBOARDING_API_URL}` : 'Offline demo · the API is onboarding-sdk/testing, answering in this tab through msw’s service worker.',
+      state.apiLabel ?? '',
     ),
   );
   body.querySelector<HTMLElement>('input, select, button')?.focus();
@@ -141,8 +156,9 @@ function handleError(error: unknown) {
     return;
   }
   console.error(error); // code, status, requestId and the technical message, for you
-  if (session && session.status !== 'active' && session.status !== 'completed') {
-    return showFailed(session.status === 'expired' ? 'Your session expired' : 'We could not continue', userMessage(error, MESSAGES));
+  const current = state.journey === 'consent' ? consentSession : session;
+  if (current && current.status !== 'active' && current.status !== 'completed') {
+    return showFailed(current.status === 'expired' ? 'Your session expired' : 'We could not continue', userMessage(error, MESSAGES));
   }
   // The provider's request id is what its support asks for: harmless to show, useful to quote.
   const reference = isOnboardingError(error) && error.requestId ? ` (reference ${error.requestId})` : '';
@@ -150,6 +166,27 @@ function handleError(error: unknown) {
 }
 
 // ---------------------------------------------------------------- screens
+
+function showStart() {
+  const choice = (id: string, title: string, detail: string, journey: Journey, next: () => void) => {
+    const button = h('button', { type: 'button', class: 'primary', id }, title);
+    button.addEventListener('click', () => {
+      state.journey = journey;
+      next();
+    });
+    return h('div', { class: 'choice' }, button, h('p', { class: 'muted' }, detail));
+  };
+  render(
+    'start',
+    h(
+      'section',
+      { class: 'card', id: 'start' },
+      h('h1', {}, 'What would you like to do?'),
+      choice('choose-kyc', 'Apply for a loan', 'Verify your identity: a few details and a photo of your ID.', 'kyc', showProduct),
+      choice('choose-consent', 'Connect your bank account', 'Let us see your balances (PSD2): you approve it at your own bank.', 'consent', showConsent),
+    ),
+  );
+}
 
 function showProduct() {
   const p = state.product ?? { value: '25000', currency: 'EUR', period: '12' };
@@ -324,32 +361,16 @@ function showConfirm() {
     ['Date of birth', who.birth_date],
     ['Documents', `${state.files.id!.name}, ${state.files.selfie!.name}`],
   ];
-  const form = h(
-    'form',
-    { class: 'card', novalidate: true, id: 'confirm-form' },
-    h('h1', {}, 'Check and confirm'),
-    h('dl', { class: 'summary' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'accept', id: 'accept' }), h('span', {}, 'I confirm that the information above is correct and consent to the identity check.')),
-    h('span', { class: 'error', 'data-error-for': 'accept' }),
-    h('button', { type: 'submit', class: 'primary' }, 'Confirm and finish'),
-  );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const accept = $<HTMLInputElement>('#accept').checked;
-    void act(form, async () => {
-      // `accept: false` is rejected by the skill's schema before anything is sent.
-      const result = await session!.submitStep('confirm', { accept: accept as true });
-      if (result.handedOff) showDone();
-      else showHandoffFailed();
-    });
-  });
-  render('confirm', form);
+  confirmCard('confirm', [h('h1', {}, 'Check and confirm'), h('dl', { class: 'summary' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))],
+    'I confirm that the information above is correct and consent to the identity check.',
+    // `accept: false` is rejected by the skill's schema before anything is sent.
+    (accept) => session!.submitStep('confirm', { accept: accept as true }));
 }
 
 function showHandoff() {
   render(
     'handoff',
-    h('section', { class: 'card center', id: 'handoff' }, h('div', { class: 'spinner', 'aria-hidden': 'true' }), h('h1', {}, 'Handing off securely…'), h('p', { class: 'muted' }, 'Your verification is complete. We are passing it to Northwind’s servers.')),
+    h('section', { class: 'card center', id: 'handoff' }, h('div', { class: 'spinner', 'aria-hidden': 'true' }), h('h1', {}, 'Handing off securely…'), h('p', { class: 'muted' }, `Your ${state.journey === 'consent' ? 'consent' : 'verification'} is complete. We are passing it to Northwind’s servers.`)),
   );
 }
 
@@ -360,10 +381,10 @@ function showDone() {
       'section',
       { class: 'card center', id: 'done' },
       h('div', { class: 'tick', 'aria-hidden': 'true' }, '✓'),
-      h('h1', {}, 'You’re verified'),
-      h('p', { class: 'muted' }, 'Thanks — your loan application continues with your verified identity.'),
+      h('h1', {}, state.journey === 'consent' ? 'Your bank account is connected' : 'You’re verified'),
+      h('p', { class: 'muted' }, state.journey === 'consent' ? 'Thanks — we can now see the accounts you chose to share.' : 'Thanks — your loan application continues with your verified identity.'),
       state.credentialsId && h('p', { class: 'ref' }, 'Reference ', h('code', { id: 'credentials-id' }, state.credentialsId)),
-      restartButton('Start a new application'),
+      restartButton(state.journey === 'consent' ? 'Back to the start' : 'Start a new application'),
     ),
   );
 }
@@ -374,7 +395,7 @@ function showHandoffFailed() {
     retry.disabled = true;
     showHandoff();
     try {
-      await session!.retryHandoff();
+      await (state.journey === 'consent' ? consentSession : session)!.retryHandoff();
       showDone();
     } catch {
       showHandoffFailed();
@@ -382,7 +403,7 @@ function showHandoffFailed() {
   });
   render(
     'failed',
-    h('section', { class: 'card center', id: 'failed' }, h('h1', {}, 'Almost there'), h('p', { class: 'muted' }, 'Your verification is complete, but we could not reach our servers to record it.'), retry),
+    h('section', { class: 'card center', id: 'failed' }, h('h1', {}, 'Almost there'), h('p', { class: 'muted' }, 'You’re all done, but we could not reach our servers to record it.'), retry),
   );
 }
 
@@ -392,23 +413,119 @@ function showFailed(title: string, detail: string) {
 
 function restartButton(label: string) {
   const button = h('button', { type: 'button', class: 'secondary', id: 'restart' }, label);
-  button.addEventListener('click', () => location.reload());
+  // The address, not a reload: after the bank it still carries the bank's parameters.
+  button.addEventListener('click', () => location.assign(location.pathname));
   return button;
+}
+
+// ---------------------------------------------------------------- PSD2 consent, through the bank
+
+function showConsent() {
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true, id: 'consent-form' },
+    h('h1', {}, 'Connect your bank account'),
+    h('p', { class: 'muted' }, 'Choose your bank and what we may see. You approve it on your bank’s own page.'),
+    field('Your bank', select('bank', BANKS, 'northwind'), 'bank'),
+    field('What we may see', select('scope', SCOPES, 'balances'), 'scope'),
+    h('button', { type: 'submit', class: 'primary' }, 'Continue'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const data = Object.fromEntries(new FormData(form)) as ConsentForm;
+    void act(form, async () => {
+      consentSession ??= await client.startSession({ skill: consent, tenantUserId: 'demo-user-42' });
+      await consentSession.submitStep('consent_form', data);
+      showBank(data);
+    });
+  });
+  render('consent', form);
+}
+
+function showBank(data: ConsentForm) {
+  const bank = BANKS.find(([value]) => value === data.bank)?.[1] ?? 'your bank';
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true, id: 'bank-form' },
+    h('h1', {}, `Continue to ${bank}`),
+    h('p', { class: 'muted' }, 'You will leave this page for your bank’s own, sign in there and approve. Your bank sends you back here.'),
+    h('button', { type: 'submit', class: 'primary', id: 'to-bank' }, 'Continue to your bank'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void act(form, async () => {
+      const s = consentSession!;
+      // The return address carries a single-use `state` bound to this session; `storage` keeps it while the page is away.
+      const step = await s.submitStep('bank_redirect', { return_url: s.returnUrl(location.origin + location.pathname) });
+      s.followRedirect(step.data.redirect_url); // checked (https, or http on localhost), recorded, then the page leaves
+    });
+  });
+  render('bank', form);
+}
+
+/** Back from the bank (a `state` in the address): verify it, resume the session, and read the bank's answer. */
+async function returnFromBank() {
+  state.journey = 'consent';
+  try {
+    const back = await client.handleRedirect(location.href, { skill: consent });
+    consentSession = back.session;
+    if (back.params.error) {
+      // The bank's refusal (e.g. access_denied) in the user's words; the session cannot go on.
+      const refusal = new OnboardingError(back.params.error, `the bank answered error=${back.params.error}`);
+      console.info(refusal.message);
+      return showRefused(userMessage(refusal, BANK_MESSAGES));
+    }
+    showConsentConfirm();
+  } catch (error) {
+    // A wrong, used or expired `state` (an old link, a reload): nothing was sent.
+    console.error(error);
+    showFailed('We could not continue', userMessage(error, MESSAGES));
+  }
+}
+
+function showRefused(message: string) {
+  render('refused', h('section', { class: 'card center', id: 'refused' }, h('h1', {}, 'Your bank did not give access'), h('p', { class: 'muted', id: 'refusal' }, message), restartButton('Start again')));
+}
+
+function showConsentConfirm() {
+  confirmCard('consent-confirm', [h('h1', {}, 'Your bank approved'), h('p', { class: 'muted' }, 'One last check before we connect your account.')],
+    'I agree that Northwind Bank may see the accounts I chose, for 90 days.',
+    (accept) => consentSession!.submitStep('confirm', { accept: accept as true }));
+}
+
+/** The last step of either journey: a box to tick, then the completing step and the handoff's outcome. */
+function confirmCard(id: Screen, head: Child[], consentText: string, submit: (accept: boolean) => Promise<{ handedOff: boolean }>) {
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true, id: `${id}-form` },
+    ...head,
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'accept', id: 'accept' }), h('span', {}, consentText)),
+    h('span', { class: 'error', 'data-error-for': 'accept' }),
+    h('button', { type: 'submit', class: 'primary' }, 'Confirm and finish'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const accept = $<HTMLInputElement>('#accept').checked;
+    void act(form, async () => {
+      const result = await submit(accept);
+      if (result.handedOff) showDone();
+      else showHandoffFailed();
+    });
+  });
+  render(id, form);
 }
 
 // ---------------------------------------------------------------- start-up
 
 async function main() {
-  let config: { baseUrl: string; clientId: string; clientAppKey: string };
-  if (realApi) {
-    config = { baseUrl: env.VITE_ONBOARDING_API_URL, clientId: env.VITE_ONBOARDING_CLIENT_ID, clientAppKey: env.VITE_ONBOARDING_APP_KEY };
-  } else {
-    const mock = await import('../../shared/mock-api'); // its own chunk: msw never ships with the real-API build
-    await mock.startMockApi(BACKEND_PATH);
-    config = { baseUrl: mock.MOCK_API_URL, ...mock.MOCK_CLIENT };
-  }
+  const { offline, ...config } = await apiConfig();
+  state.apiLabel = offline
+    ? 'Offline demo · the API and the bank are onboarding-sdk/testing, served by the dev server on another port.'
+    : `API: ${config.baseUrl}`;
   client = new OnboardingClient({
     ...config,
+    // Keeps the pending bank redirect (and the session) while the page is at the bank; the return comes back to this tab.
+    storage: sessionStorage,
     // Called once, after the last step: post the token to YOUR backend, which
     // exchanges it with its client secret (examples/backend). Throwing keeps the
     // token in memory for session.retryHandoff().
@@ -421,7 +538,8 @@ async function main() {
   client.on('session:completed', showHandoff);
   client.on('nonce:expiring', ({ msLeft }) => showAlert(`Your session expires in about ${Math.max(1, Math.round(msLeft / 60_000))} minutes. Continue to keep it.`));
   client.on('session:expired', () => showFailed('Your session expired', 'For your security, verification sessions are short-lived. Please start again.'));
-  showProduct();
+  if (new URL(location.href).searchParams.has('state')) await returnFromBank();
+  else showStart();
 }
 
 main().catch((error) => {
