@@ -242,8 +242,8 @@ export class OnboardingSessionOf<Steps extends StepSchemas = UntypedSteps> {
     this.#dispatch({ type: 'sync', chain, expiresAt: chain.issuedAt + this.#ctx.config.nonceTtlMs });
   }
 
-  #persist(): void {
-    const record = toRecord(this.#ctx.config, this.id, this.skill, this.#state, this.#chain);
+  #persist(): void { // without storage no record is built
+    const record = this.#ctx.config.storage && toRecord(this.#ctx.config, this.id, this.skill, this.#state, this.#chain);
     if (record) this.#ctx.persist(this, record, this.#chain.secrets);
   }
 }

@@ -125,12 +125,17 @@ async function accept<T>(what: string, res: { text: string; status: number }, sc
     if (fields[key] !== undefined && !isSafeId(fields[key])) throw invalidResponse(what, `a ${key} that is not a safe id`, status);
   }
   const known = secretForms(ctx.secrets());
+  const fresh = [fields.nonce, fields.temp_token].filter((s): s is string => typeof s === 'string' && s !== '');
+  let freshForms: string[] | undefined;
   for (const key of ['session_id', 'step_id', 'status']) {
     const value = fields[key];
     if (typeof value !== 'string') continue;
-    // A secret's every form is at least as long as the secret: a shorter value cannot hold the fresh ones.
-    const fresh = [fields.nonce, fields.temp_token].flatMap((s) => (typeof s === 'string' && s && value.length >= s.length ? forms(s) : []));
-    if ([...known, ...fresh].some((form) => value.includes(form))) throw invalidResponse(what, `a ${key} holding a secret`, status);
+    const holds = (form: string) => value.includes(form);
+    // A secret's every form is at least as long as the secret: a value shorter than all fresh ones cannot hold them.
+    const mayHoldFresh = fresh.some((s) => value.length >= s.length);
+    if (known.some(holds) || (mayHoldFresh && (freshForms ??= fresh.flatMap(forms)).some(holds))) {
+      throw invalidResponse(what, `a ${key} holding a secret`, status);
+    }
   }
   return result.value;
 }

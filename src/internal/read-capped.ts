@@ -1,4 +1,3 @@
-import { abortable } from './abortable.js';
 
 const ignore = () => {};
 // One decoder for every answer: decode() without `stream` keeps no state between calls.
@@ -21,15 +20,23 @@ export async function readCapped(response: Response, max: number, signal: AbortS
   }
   if (!stream) return '';
   const reader = stream.getReader();
-  // A fetch that ignores its signal must not keep the read waiting: cancelling ends it.
+  // A fetch that ignores its signal must not keep the read waiting: cancelling ends it, and
+  // one wait for the signal, raced by every read, covers a custom stream that never notices.
   const stop = () => void reader.cancel().catch(ignore);
-  signal.addEventListener('abort', stop, { once: true });
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      stop();
+      reject(signal.reason);
+    };
+  });
+  aborted.catch(ignore);
+  signal.addEventListener('abort', onAbort, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
-      // Raced with the signal too: a custom fetch's stream may never end nor notice a cancel.
-      const { done, value } = await abortable(reader.read(), signal);
+      const { done, value } = await Promise.race([reader.read(), aborted]);
       if (signal.aborted) throw signal.reason;
       if (done) break;
       size += value.byteLength;
@@ -40,7 +47,7 @@ export async function readCapped(response: Response, max: number, signal: AbortS
       chunks.push(value);
     }
   } finally {
-    signal.removeEventListener('abort', stop);
+    signal.removeEventListener('abort', onAbort);
   }
   const bytes = new Uint8Array(size);
   let at = 0;
