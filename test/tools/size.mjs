@@ -58,8 +58,8 @@ function print(name, title) {
 print('main', "main entry: import { OnboardingClient } from 'onboarding-sdk'");
 
 // Measured as issue 9 states its budget: esbuild, minified, gzip -9. Issue 9 asks for
-// 18.0 KiB, not met (21.07 KiB with issues 10-12's cross-tab safety, bank redirects,
-// logger and required uploads; 16.70 KiB with the same code sending through fetch
+// 18.0 KiB, not met (21.12 KiB with issues 10-12's cross-tab safety, bank redirects,
+// logger and required uploads; 16.7 KiB with the same code sending through fetch
 // without ky, whose 4.7 kB is the gap: CONTRIBUTING.md § Size). This guards today's
 // size against growth until the owner decides on ky.
 const BUDGET_KIB = 21.2;
