@@ -35,7 +35,15 @@ function open(): Promise<IDBDatabase> {
   return (database ??= new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open('onboarding-sdk');
     request.onupgradeneeded = () => request.result.createObjectStore('chains');
-    request.onsuccess = () => resolve(request.result);
+    request.onsuccess = () => {
+      const db = request.result;
+      // Another tab (a newer version of the app) upgrading the database: let go, reopen on the next call.
+      db.onversionchange = () => {
+        db.close();
+        database = undefined;
+      };
+      resolve(db);
+    };
     request.onerror = () => reject(request.error);
   }).catch((error: unknown) => {
     database = undefined;
